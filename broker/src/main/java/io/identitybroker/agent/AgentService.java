@@ -1,0 +1,87 @@
+package io.identitybroker.agent;
+
+import io.identitybroker.api.ProblemException;
+import io.identitybroker.pki.SignedCertificate;
+import io.identitybroker.security.SecretTokens;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Recording and reading agents and their bindings. */
+@Singleton
+public class AgentService {
+    static final String SECRET_PREFIX = "ibas_";
+
+    private final AgentRepository agents;
+    private final CertificateBindingRepository bindings;
+    private final Clock clock;
+
+    /**
+     * What enrollment supplies for a new agent.
+     *
+     * @param labels JSON object of string labels
+     * @param scopes space-separated OAuth2 scopes
+     */
+    public record NewAgent(String agentId, String tenantId, String name, String spiffeId, String labels,
+                           String scopes, String enrollmentTokenId) {
+    }
+
+    /** A freshly enrolled agent with the secret that exists only in this response. */
+    public record Enrolled(Agent agent, CertificateBinding binding, String secret) {
+    }
+
+    public AgentService(AgentRepository agents, CertificateBindingRepository bindings, Clock clock) {
+        this.agents = agents;
+        this.bindings = bindings;
+        this.clock = clock;
+    }
+
+    /** A fresh agent id; the broker, never the agent, chooses it. */
+    public static String newAgentId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Inserts the agent, its secret's hash and its current binding inside the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Enrolled recordEnrollment(NewAgent a, SignedCertificate certificate) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String secret = SecretTokens.generate(SECRET_PREFIX);
+        Agent agent = agents.save(new Agent(a.agentId(), a.tenantId(), a.name(), a.spiffeId(), AgentStatus.ACTIVE,
+                a.labels(), a.scopes(), SecretTokens.hash(secret), 1, a.enrollmentTokenId(), now, now, null));
+        CertificateBinding binding = bindings.save(new CertificateBinding(UUID.randomUUID().toString(), agent.id(),
+                a.tenantId(), certificate.serialNumber(), certificate.x5tS256(),
+                certificate.notBefore(), certificate.notAfter(), BindingStatus.CURRENT, null, now, null));
+        return new Enrolled(agent, binding, secret);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Agent> list(String tenantId) {
+        return agents.recentOfTenant(tenantId);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Agent> find(String tenantId, String agentId) {
+        return agents.findByIdAndTenantId(agentId, tenantId);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Agent require(String tenantId, String agentId) {
+        return find(tenantId, agentId).orElseThrow(() -> ProblemException.notFound("agent_not_found", "No such agent."));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<CertificateBinding> bindingsOf(String agentId) {
+        return bindings.findByAgentIdOrderByCreatedAtDesc(agentId);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<CertificateBinding> bindingByThumbprint(String x5tS256) {
+        return bindings.findByX5tS256(x5tS256);
+    }
+}

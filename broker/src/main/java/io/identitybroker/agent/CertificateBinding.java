@@ -1,0 +1,14 @@
+package io.identitybroker.agent;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+
+import java.time.Instant;
+
+/** A certificate bound to an agent by its RFC 8705 thumbprint. The certificate itself is not stored. */
+@MappedEntity("certificate_bindings")
+public record CertificateBinding(@Id String id, String agentId, String tenantId, String serialNumber,
+                                 String x5tS256, Instant notBefore, Instant notAfter, BindingStatus status,
+                                 @Nullable Instant graceUntil, Instant createdAt, @Nullable Instant revokedAt) {
+}

@@ -1,0 +1,23 @@
+package io.identitybroker.api;
+
+import io.micronaut.http.HttpRequest;
+
+import java.security.Principal;
+
+/**
+ * Who asked and under which correlation id: what every audit event needs from the request.
+ *
+ * @param actor         the authenticated principal's name, or a description of an unauthenticated caller
+ * @param correlationId the request's correlation id
+ */
+public record RequestContext(String actor, String correlationId) {
+
+    public static RequestContext of(HttpRequest<?> request) {
+        String actor = request.getUserPrincipal().map(Principal::getName).orElse("anonymous");
+        return new RequestContext(actor, CorrelationId.of(request));
+    }
+
+    public RequestContext as(String otherActor) {
+        return new RequestContext(otherActor, correlationId);
+    }
+}

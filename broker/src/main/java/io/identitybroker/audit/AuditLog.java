@@ -1,0 +1,85 @@
+package io.identitybroker.audit;
+
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Appends events to their chain. {@link #append} joins the caller's transaction, so an event
+ * exists exactly when its state change does; {@link #appendAlone} is for failures that change
+ * nothing else. The chain head is row-locked, so concurrent appends (several replicas included)
+ * serialise per tenant and the lock is held only from the append to the commit.
+ */
+@Singleton
+public class AuditLog {
+    /** The chain of events that no tenant can be attributed to (e.g. an unknown enrollment token). */
+    public static final String SYSTEM_CHAIN = "_system";
+
+    private final AuditEventRepository events;
+    private final Clock clock;
+
+    public AuditLog(AuditEventRepository events, Clock clock) {
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public AuditEvent append(AuditRecord record) {
+        String chain = record.tenant() == null ? SYSTEM_CHAIN : record.tenant();
+        events.ensureHead(chain, AuditChain.GENESIS);
+        AuditChainHead head = events.lockHead(chain).orElseThrow();
+        AuditEvent unsigned = new AuditEvent(UUID.randomUUID().toString(), chain, head.seq() + 1,
+                clock.instant().truncatedTo(ChronoUnit.MICROS), record.tenant(), record.type(), record.actor(),
+                record.subject(), record.outcome(), record.correlationId(),
+                AuditChain.canonicalJson(record.details()), head.hash(), null);
+        AuditEvent event = withHash(unsigned, AuditChain.hash(unsigned));
+        events.save(event);
+        events.advanceHead(chain, event.seq(), event.hash());
+        return event;
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public AuditEvent appendAlone(AuditRecord record) {
+        return append(record);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<AuditEvent> page(String tenant, String type, long afterSeq, int limit) {
+        return type == null ? events.page(tenant, afterSeq, limit) : events.pageOfType(tenant, type, afterSeq, limit);
+    }
+
+    /**
+     * Recomputes the chain from its first event.
+     *
+     * @return the result, naming the first event whose hash or link does not hold
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ChainVerification verify(String chain) {
+        String prev = AuditChain.GENESIS;
+        long expectedSeq = 1;
+        long checked = 0;
+        List<AuditEvent> page;
+        do {
+            page = events.page(chain, expectedSeq - 1, 500);
+            for (AuditEvent e : page) {
+                boolean linked = e.seq() == expectedSeq && e.prevHash().equals(prev);
+                if (!linked || !AuditChain.hash(e).equals(e.hash())) {
+                    return new ChainVerification(chain, false, checked, e.seq(), e.id());
+                }
+                prev = e.hash();
+                expectedSeq++;
+                checked++;
+            }
+        } while (page.size() == 500);
+        return new ChainVerification(chain, true, checked, null, null);
+    }
+
+    private static AuditEvent withHash(AuditEvent e, String hash) {
+        return new AuditEvent(e.id(), e.chain(), e.seq(), e.at(), e.tenant(), e.type(), e.actor(), e.subject(),
+                e.outcome(), e.correlationId(), e.details(), e.prevHash(), hash);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The tamper-evident audit trail: one hash-chained event per state change, appended in the same
+ * database transaction as the change (one chain per tenant, plus {@code _system} for requests no
+ * tenant can be attributed to), with an API to page through events and verify a chain.
+ */
+package io.identitybroker.audit;

@@ -1,0 +1,209 @@
+package io.identitybroker.enrollment;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+
+import java.math.BigInteger;
+import java.security.PublicKey;
+import java.security.Provider;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the broker accepts as a CSR. The CSR only proves possession of a key: the identity comes
+ * from the broker. Each rejection has its own code so clients can tell what to fix.
+ */
+public final class CsrPolicy {
+    public static final int MAX_PEM_BYTES = 16 * 1024;
+    private static final Pattern PEM = Pattern.compile(
+            "\\A\\s*-----BEGIN CERTIFICATE REQUEST-----\\r?\\n([A-Za-z0-9+/=\\r\\n]+?)\\r?\\n?-----END CERTIFICATE REQUEST-----\\s*\\z");
+    private static final Set<ASN1ObjectIdentifier> STRONG_SIGNATURES = Set.of(
+            PKCSObjectIdentifiers.sha256WithRSAEncryption, PKCSObjectIdentifiers.sha384WithRSAEncryption,
+            PKCSObjectIdentifiers.sha512WithRSAEncryption, PKCSObjectIdentifiers.id_RSASSA_PSS,
+            X9ObjectIdentifiers.ecdsa_with_SHA256, X9ObjectIdentifiers.ecdsa_with_SHA384,
+            X9ObjectIdentifiers.ecdsa_with_SHA512, EdECObjectIdentifiers.id_Ed25519);
+    private static final BigInteger F4 = BigInteger.valueOf(65537);
+    private static final Provider BC = new BouncyCastleProvider();
+
+    private CsrPolicy() {
+    }
+
+    /**
+     * A CSR that passed every rule.
+     *
+     * @param keyAlgorithm e.g. {@code EC P-256}, for the audit trail
+     */
+    public record AcceptedCsr(String pem, PublicKey publicKey, String keyAlgorithm) {
+    }
+
+    /**
+     * Checks {@code pem} for the identity {@code spiffeId}.
+     *
+     * @throws CsrRejectedException with the rule that failed
+     */
+    public static AcceptedCsr check(String pem, String spiffeId) {
+        if (pem == null || pem.isBlank()) {
+            throw new CsrRejectedException("csr_malformed", "csr is required: one PEM 'CERTIFICATE REQUEST' block.");
+        }
+        if (pem.length() > MAX_PEM_BYTES) {
+            throw new CsrRejectedException("csr_too_large", "The CSR is larger than " + MAX_PEM_BYTES + " bytes.");
+        }
+        Matcher m = PEM.matcher(pem);
+        if (!m.matches() || m.group(1).contains("-")) {
+            throw new CsrRejectedException("csr_malformed", "Send exactly one PEM 'CERTIFICATE REQUEST' block and nothing else.");
+        }
+        byte[] der;
+        PKCS10CertificationRequest csr;
+        try {
+            der = Base64.getMimeDecoder().decode(m.group(1));
+            // fromByteArray refuses trailing bytes; re-encoding must give back the input (DER, not BER).
+            ASN1Primitive primitive = ASN1Primitive.fromByteArray(der);
+            csr = new PKCS10CertificationRequest(CertificationRequest.getInstance(primitive));
+            if (!Arrays.equals(csr.getEncoded(), der)) {
+                throw new IllegalArgumentException("not DER");
+            }
+        } catch (Exception e) {
+            throw new CsrRejectedException("csr_malformed", "The CSR is not a valid DER PKCS#10 request.");
+        }
+        String keyAlgorithm = checkKey(csr.getSubjectPublicKeyInfo());
+        checkSignature(csr);
+        checkExtensions(csr, spiffeId);
+        checkSubject(csr);
+        try {
+            PublicKey key = new JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
+            return new AcceptedCsr(pem.strip() + "\n", key, keyAlgorithm);
+        } catch (Exception e) {
+            throw new CsrRejectedException("csr_malformed", "The CSR's public key cannot be read.");
+        }
+    }
+
+    private static String checkKey(SubjectPublicKeyInfo spki) {
+        AlgorithmIdentifier alg = spki.getAlgorithm();
+        ASN1ObjectIdentifier oid = alg.getAlgorithm();
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
+            ASN1Encodable params = alg.getParameters();
+            if (!(params instanceof ASN1ObjectIdentifier curve)) {
+                throw new CsrRejectedException("csr_explicit_curve",
+                        "EC keys must name their curve (P-256 or P-384); explicit curve parameters are refused.");
+            }
+            if (X9ObjectIdentifiers.prime256v1.equals(curve)) {
+                return "EC P-256";
+            }
+            if (SECObjectIdentifiers.secp384r1.equals(curve)) {
+                return "EC P-384";
+            }
+            throw new CsrRejectedException("csr_unsupported_key", "Only the EC curves P-256 and P-384 are accepted.");
+        }
+        if (EdECObjectIdentifiers.id_Ed25519.equals(oid)) {
+            return "Ed25519";
+        }
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(oid)) {
+            RSAPublicKey rsa;
+            try {
+                rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
+            } catch (Exception e) {
+                throw new CsrRejectedException("csr_malformed", "The RSA public key is malformed.");
+            }
+            int bits = rsa.getModulus().bitLength();
+            if (bits < 2048) {
+                throw new CsrRejectedException("csr_weak_key", "RSA keys must have at least 2048 bits; this one has " + bits + ".");
+            }
+            if (bits > 4096) {
+                throw new CsrRejectedException("csr_unsupported_key", "RSA keys may have at most 4096 bits.");
+            }
+            BigInteger e = rsa.getPublicExponent();
+            if (!e.testBit(0) || e.compareTo(F4) < 0) {
+                throw new CsrRejectedException("csr_weak_key", "The RSA public exponent must be odd and at least 65537.");
+            }
+            return "RSA " + bits;
+        }
+        throw new CsrRejectedException("csr_unsupported_key",
+                "Accepted keys: EC P-256/P-384, Ed25519, RSA 2048-4096.");
+    }
+
+    private static void checkSignature(PKCS10CertificationRequest csr) {
+        if (!STRONG_SIGNATURES.contains(csr.getSignatureAlgorithm().getAlgorithm())) {
+            throw new CsrRejectedException("csr_weak_signature",
+                    "The CSR must be signed with SHA-256 or stronger (RSA, RSA-PSS, ECDSA) or Ed25519.");
+        }
+        boolean valid;
+        try {
+            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(BC)
+                    .build(csr.getSubjectPublicKeyInfo());
+            valid = csr.isSignatureValid(verifier);
+        } catch (Exception e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw new CsrRejectedException("csr_bad_signature", "The CSR's signature does not verify with its own key.");
+        }
+    }
+
+    private static void checkExtensions(PKCS10CertificationRequest csr, String spiffeId) {
+        var requests = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
+        if (requests.length == 0) {
+            return;
+        }
+        Extensions extensions;
+        try {
+            if (requests.length > 1 || requests[0].getAttrValues().size() != 1) {
+                throw new IllegalArgumentException("several extension requests");
+            }
+            extensions = Extensions.getInstance(requests[0].getAttrValues().getObjectAt(0));
+        } catch (Exception e) {
+            throw new CsrRejectedException("csr_malformed", "The CSR's extension request is malformed.");
+        }
+        BasicConstraints bc = BasicConstraints.fromExtensions(extensions);
+        KeyUsage ku = KeyUsage.fromExtensions(extensions);
+        if ((bc != null && bc.isCA()) || (ku != null && (ku.hasUsages(KeyUsage.keyCertSign) || ku.hasUsages(KeyUsage.cRLSign)))) {
+            throw new CsrRejectedException("csr_ca_requested", "Agent certificates cannot be CAs.");
+        }
+        GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+        if (sans != null) {
+            GeneralName[] names = sans.getNames();
+            boolean onlyOurs = names.length == 1 && names[0].getTagNo() == GeneralName.uniformResourceIdentifier
+                    && spiffeId.equals(((ASN1String) names[0].getName()).getString());
+            if (!onlyOurs) {
+                throw new CsrRejectedException("csr_foreign_san",
+                        "The CSR may carry no SAN or exactly the SPIFFE ID the broker assigns; the broker decides the identity.");
+            }
+        }
+    }
+
+    private static void checkSubject(PKCS10CertificationRequest csr) {
+        for (RDN rdn : csr.getSubject().getRDNs()) {
+            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+                String value = atv.getValue() instanceof ASN1String s ? s.getString() : atv.getValue().toString();
+                if (value.length() > 256 || value.codePoints().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f))) {
+                    throw new CsrRejectedException("csr_bad_subject", "The CSR subject contains control characters or overlong values.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.identitybroker.enrollment;
+
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.agent.AgentService;
+import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.RequestContext;
+import io.identitybroker.audit.AuditLog;
+import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.pki.PkiBackend;
+import io.identitybroker.pki.SignedCertificate;
+import io.identitybroker.pki.SvidProfile;
+import io.identitybroker.tenant.Tenant;
+import io.identitybroker.tenant.TenantService;
+import io.identitybroker.vault.VaultUnavailableException;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The enrollment exchange. Order matters and follows the failure rules:
+ * <ol>
+ *   <li>token checks (read only; every failure is the same 401, Vault is not called);</li>
+ *   <li>CSR policy (nothing written but the failure event);</li>
+ *   <li>one transaction: claim a use with a conditional UPDATE, have Vault sign, check the
+ *       result is the SVID we asked for, insert agent + binding + secret hash + event, commit.</li>
+ * </ol>
+ * If Vault fails, the claim rolls back and the token stays usable. If Vault signed but the commit
+ * failed, the certificate is revoked so no certificate anyone received lacks a binding.
+ */
+@Singleton
+public class EnrollmentExchangeService {
+    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentExchangeService.class);
+    static final String FAILED = "agent.enrollment.failed";
+
+    private final EnrollmentTokenService tokens;
+    private final TenantService tenants;
+    private final AgentService agents;
+    private final PkiBackend pki;
+    private final AuditLog audit;
+    private final TransactionOperations<Connection> transactions;
+    private final ObjectMapper json;
+
+    public EnrollmentExchangeService(EnrollmentTokenService tokens, TenantService tenants, AgentService agents,
+                                     PkiBackend pki, AuditLog audit, TransactionOperations<Connection> transactions,
+                                     ObjectMapper json) {
+        this.json = json;
+        this.tokens = tokens;
+        this.tenants = tenants;
+        this.agents = agents;
+        this.pki = pki;
+        this.audit = audit;
+        this.transactions = transactions;
+    }
+
+    /** Parses the raw body (malformed or over-deep JSON is an audited failure too) and exchanges. */
+    public ExchangeResponse exchange(String body, RequestContext ctx) {
+        ExchangeRequest request;
+        try {
+            request = json.readValue(body == null ? "" : body, ExchangeRequest.class);
+            if (request == null) {
+                throw new IllegalArgumentException("empty body");
+            }
+        } catch (StreamConstraintsException e) {
+            audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, "json_too_complex"));
+            throw ProblemException.badRequest("json_too_complex", "The JSON body exceeds the nesting or size limits.");
+        } catch (IOException | IllegalArgumentException e) {
+            audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, "malformed_json"));
+            throw ProblemException.badRequest("malformed_json",
+                    "Send a JSON object with the string fields 'token' and 'csr'.");
+        }
+        return exchange(request, ctx);
+    }
+
+    public ExchangeResponse exchange(ExchangeRequest request, RequestContext ctx) {
+        EnrollmentToken token = tokens.findBySecret(request.token()).orElse(null);
+        if (token == null) {
+            throw rejectToken(null, null, ctx, request.token() == null ? "missing" : "unknown");
+        }
+        Tenant tenant = tenants.find(token.tenantId()).orElseThrow();
+        String reason = tenant.isActive() ? token.unusableReason(tokens.now()) : "tenant_suspended";
+        if (reason != null) {
+            throw rejectToken(tenant.id(), token.id(), ctx, reason);
+        }
+
+        String agentId = AgentService.newAgentId();
+        String spiffeId = SpiffeId.forAgent(tenant.trustDomain(), tenant.id(), agentId).toString();
+        CsrPolicy.AcceptedCsr csr;
+        try {
+            csr = CsrPolicy.check(request.csr(), spiffeId);
+        } catch (CsrRejectedException e) {
+            audit.appendAlone(AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, e.code()));
+            throw e;
+        }
+
+        AtomicReference<SignedCertificate> signed = new AtomicReference<>();
+        try {
+            AgentService.Enrolled enrolled = transactions.executeWrite(status -> {
+                if (!tokens.claim(token)) {
+                    throw new TokenClaimLost();
+                }
+                SignedCertificate cert = pki.sign(tenant.pkiMount(), tenant.pkiRole(), csr.pem(), spiffeId);
+                signed.set(cert);
+                String violation = SvidProfile.violation(cert.certificate(), spiffeId, csr.publicKey());
+                if (violation != null) {
+                    throw new ProfileViolation(violation);
+                }
+                AgentService.Enrolled e = agents.recordEnrollment(new AgentService.NewAgent(agentId, tenant.id(),
+                        token.agentName(), spiffeId, token.labels(), token.scopes(), token.id()), cert);
+                audit.append(AuditRecord.success("agent.enrolled", tenant.id(), agentId, ctx)
+                        .with("enrollment_token_id", token.id()).with("spiffe_id", spiffeId)
+                        .with("serial_number", cert.serialNumber()).with("x5t#S256", cert.x5tS256())
+                        .with("not_after", cert.notAfter().toString()).with("key", csr.keyAlgorithm()));
+                return e;
+            });
+            SignedCertificate cert = signed.get();
+            return new ExchangeResponse(agentId, spiffeId, cert.certificatePem(), cert.caChainPem(),
+                    cert.serialNumber(), cert.x5tS256(), cert.notAfter(), enrolled.secret());
+        } catch (TokenClaimLost e) {
+            // Another request took the last use (or the token changed) between our read and our claim.
+            throw rejectToken(tenant.id(), token.id(), ctx, "spent");
+        } catch (VaultUnavailableException e) {
+            audit.appendAlone(AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, "vault_unavailable"));
+            throw e;
+        } catch (RuntimeException e) {
+            SignedCertificate orphan = signed.get();
+            String why = e instanceof ProfileViolation ? "issued_certificate_rejected" : "binding_not_committed";
+            AuditRecord failure = AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, why);
+            if (orphan != null) {
+                failure.with("serial_number", orphan.serialNumber()).with("revoked", revokeQuietly(tenant, orphan));
+            }
+            LOG.error("Enrollment failed after claiming a token ({}): {}", why, e.toString());
+            appendQuietly(failure);
+            if (e instanceof ProblemException p) {
+                throw p;
+            }
+            throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Enrollment failed",
+                    e instanceof ProfileViolation ? "Vault issued a certificate outside the X.509-SVID profile; it was revoked."
+                            : "The enrollment could not be recorded; no certificate was issued to you.");
+        }
+    }
+
+    private InvalidEnrollmentTokenException rejectToken(String tenantId, String tokenId, RequestContext ctx, String reason) {
+        audit.appendAlone(AuditRecord.failure(FAILED, tenantId, tokenId, ctx, reason));
+        return new InvalidEnrollmentTokenException();
+    }
+
+    private boolean revokeQuietly(Tenant tenant, SignedCertificate cert) {
+        try {
+            pki.revoke(tenant.pkiMount(), cert.serialNumber());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("Could not revoke unbound certificate {} on {}: {}", cert.serialNumber(), tenant.pkiMount(), e.toString());
+            return false;
+        }
+    }
+
+    private void appendQuietly(AuditRecord record) {
+        try {
+            audit.appendAlone(record);
+        } catch (RuntimeException e) {
+            LOG.error("Could not write audit event {}: {}", record.type(), e.toString());
+        }
+    }
+
+    /** The conditional UPDATE matched no row. */
+    private static final class TokenClaimLost extends RuntimeException {
+        TokenClaimLost() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Vault signed something other than the SVID requested. */
+    private static final class ProfileViolation extends RuntimeException {
+        ProfileViolation(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

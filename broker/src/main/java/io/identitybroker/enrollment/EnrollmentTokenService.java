@@ -1,0 +1,110 @@
+package io.identitybroker.enrollment;
+
+import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.RequestContext;
+import io.identitybroker.audit.AuditLog;
+import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.security.SecretTokens;
+import io.identitybroker.tenant.Tenant;
+import io.identitybroker.tenant.TenantService;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Issuing, listing, revoking and claiming enrollment tokens. */
+@Singleton
+public class EnrollmentTokenService {
+    static final String TOKEN_PREFIX = "ibet_";
+
+    private final EnrollmentTokenRepository tokens;
+    private final TenantService tenants;
+    private final AuditLog audit;
+    private final EnrollmentProperties properties;
+    private final Clock clock;
+
+    /** A newly issued token with its secret, which exists only in this response. */
+    public record Issued(EnrollmentToken token, String secret) {
+    }
+
+    public EnrollmentTokenService(EnrollmentTokenRepository tokens, TenantService tenants, AuditLog audit,
+                                  EnrollmentProperties properties, Clock clock) {
+        this.tokens = tokens;
+        this.tenants = tenants;
+        this.audit = audit;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Issued issue(String tenantId, EnrollmentTokenRequest request, RequestContext ctx) {
+        Tenant tenant = tenants.require(tenantId);
+        if (!tenant.isActive()) {
+            throw new ProblemException(HttpStatus.CONFLICT, "tenant_suspended", "Conflict",
+                    "The tenant is suspended; its tokens could not be redeemed.");
+        }
+        Duration ttl = request.ttlSeconds() == null ? properties.getDefaultTokenTtl() : Duration.ofSeconds(request.ttlSeconds());
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(properties.getMaxTokenTtl()) > 0) {
+            throw ProblemException.badRequest("invalid_enrollment_token_request",
+                    "ttl_seconds must be 1.." + properties.getMaxTokenTtl().toSeconds() + ".");
+        }
+        int maxUses = request.maxUses() == null ? 1 : request.maxUses();
+        if (maxUses < 1 || maxUses > 1000) {
+            throw ProblemException.badRequest("invalid_enrollment_token_request", "max_uses must be 1..1000.");
+        }
+        String secret = SecretTokens.generate(TOKEN_PREFIX);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        EnrollmentToken token = tokens.save(new EnrollmentToken(UUID.randomUUID().toString(), tenantId,
+                SecretTokens.hash(secret), TokenAttributes.agentName(request.agentName()),
+                TokenAttributes.labelsJson(request.labels()), TokenAttributes.scopes(request.scopes()),
+                maxUses, 0, now.plus(ttl), null, now, ctx.actor()));
+        audit.append(AuditRecord.success("agent.enrollment_token.issued", tenantId, token.id(), ctx)
+                .with("max_uses", maxUses).with("expires_at", token.expiresAt().toString())
+                .with("agent_name", token.agentName()).with("scopes", token.scopes()));
+        return new Issued(token, secret);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<EnrollmentToken> list(String tenantId) {
+        tenants.require(tenantId);
+        return tokens.recentOfTenant(tenantId);
+    }
+
+    @Transactional
+    public void revoke(String tenantId, String tokenId, RequestContext ctx) {
+        tenants.require(tenantId);
+        EnrollmentToken token = tokens.findByIdAndTenantId(tokenId, tenantId)
+                .orElseThrow(() -> ProblemException.notFound("enrollment_token_not_found", "No such enrollment token."));
+        int changed = tokens.revoke(token.id(), clock.instant());
+        if (changed == 1) {
+            audit.append(AuditRecord.success("agent.enrollment_token.revoked", tenantId, token.id(), ctx));
+        }
+    }
+
+    /** Looks a presented secret up by its hash (the hash, not the secret, reaches the database). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<EnrollmentToken> findBySecret(String secret) {
+        if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 128) {
+            return Optional.empty();
+        }
+        return tokens.findByTokenHash(SecretTokens.hash(secret))
+                .filter(t -> SecretTokens.matches(secret, t.tokenHash()));
+    }
+
+    /** Claims one use inside the caller's transaction; false when the token is no longer usable. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean claim(EnrollmentToken token) {
+        return tokens.claim(token.id(), clock.instant()) == 1;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,33 @@
+package io.identitybroker.pki;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/** Where certificates are signed and revoked. The broker never holds a CA key. */
+public interface PkiBackend {
+
+    /**
+     * Signs {@code csrPem} for exactly one URI SAN through {@code mount}'s {@code role}.
+     * Not retried: a retried sign could mint a second certificate.
+     */
+    SignedCertificate sign(String mount, String role, String csrPem, String uriSan);
+
+    /** Revokes a serial on its issuing mount; idempotent. */
+    void revoke(String mount, String serialNumber);
+
+    /** The role's settings that matter for the X.509-SVID profile, or empty when mount or role does not exist. */
+    Optional<RoleSettings> role(String mount, String role);
+
+    /** The mount's issuing chain, issuing CA first. */
+    List<X509Certificate> caChain(String mount);
+
+    /**
+     * The parts of a PKI role the broker checks before trusting it with a tenant.
+     *
+     * @param useCsrSans       must be false: the broker, not the CSR, decides the identity
+     * @param useCsrCommonName must be false for the same reason
+     */
+    record RoleSettings(boolean useCsrSans, boolean useCsrCommonName, List<String> allowedUriSans) {
+    }
+}

@@ -1,0 +1,70 @@
+package io.identitybroker.security;
+
+import io.identitybroker.vault.AdminVault;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Answers "may this admin token do X on virtual path P" by asking Vault, caching each answer per
+ * token for at most 30 s. A Vault failure propagates (the caller denies with 503); it is never
+ * turned into a cached or default allow.
+ */
+@Singleton
+public class AdminAuthorizer {
+    /** The virtual path of a tenant; {@code read} on it makes the tenant visible. */
+    public static String tenantPath(String tenant) {
+        return "identity-broker/tenants/" + tenant;
+    }
+
+    private record Key(String tokenHash, String path) {
+    }
+
+    private final AdminVault vault;
+    private final ExpiringCache<String, Optional<AdminVault.TokenIdentity>> identities;
+    private final ExpiringCache<Key, Set<String>> capabilities;
+
+    public AdminAuthorizer(AdminVault vault, AdminSecurityProperties properties, Clock clock) {
+        this.vault = vault;
+        this.identities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
+        this.capabilities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
+    }
+
+    public Optional<AdminVault.TokenIdentity> identify(String token) {
+        return identities.get(SecretTokens.hash(token), h -> vault.lookupSelf(token));
+    }
+
+    public boolean can(String token, String path, String capability) {
+        return capabilitiesOf(token, List.of(path)).get(path).contains(capability);
+    }
+
+    /** Capabilities on several paths, asking Vault once for the ones not cached. */
+    public Map<String, Set<String>> capabilitiesOf(String token, List<String> paths) {
+        String tokenHash = SecretTokens.hash(token);
+        Map<String, Set<String>> result = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String path : paths) {
+            Set<String> cached = capabilities.getIfPresent(new Key(tokenHash, path));
+            if (cached != null) {
+                result.put(path, cached);
+            } else {
+                missing.add(path);
+            }
+        }
+        if (!missing.isEmpty()) {
+            Map<String, Set<String>> fetched = vault.capabilities(token, missing);
+            for (String path : missing) {
+                Set<String> caps = Set.copyOf(fetched.getOrDefault(path, Set.of()));
+                capabilities.put(new Key(tokenHash, path), caps);
+                result.put(path, caps);
+            }
+        }
+        return result;
+    }
+}

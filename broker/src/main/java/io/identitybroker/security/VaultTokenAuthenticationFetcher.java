@@ -1,0 +1,68 @@
+package io.identitybroker.security;
+
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.filters.AuthenticationFetcher;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Authenticates admins by their Vault token ({@code Authorization: Bearer} or {@code X-Vault-Token}).
+ * Vault says whether the token is valid; the token itself stays in a request attribute for the
+ * capability rule and never enters the {@link Authentication} (which may be logged or serialised).
+ */
+@Singleton
+public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
+    static final String TOKEN_ATTRIBUTE = "identitybroker.admin-token";
+    private static final String BEARER = "Bearer ";
+
+    private final AdminAuthorizer authorizer;
+    private final Scheduler blocking;
+
+    public VaultTokenAuthenticationFetcher(AdminAuthorizer authorizer,
+                                           @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+        this.authorizer = authorizer;
+        this.blocking = Schedulers.fromExecutorService(blocking);
+    }
+
+    @Override
+    public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
+        Optional<String> token = tokenOf(request);
+        if (token.isEmpty() || !isAdminRoute(request)) {
+            return Publishers.empty();
+        }
+        return Mono.fromCallable(() -> authorizer.identify(token.get()))
+                .subscribeOn(blocking)
+                .flatMap(identity -> identity.map(id -> {
+                    request.setAttribute(TOKEN_ATTRIBUTE, token.get());
+                    String name = "vault:" + id.displayName() + (id.entityId().isEmpty() ? "" : "#" + id.entityId());
+                    return Mono.just(Authentication.build(name, Map.of("entity_id", id.entityId())));
+                }).orElseGet(Mono::empty));
+    }
+
+    /** Agent and OAuth routes authenticate differently; a Vault token there is ignored. */
+    private static boolean isAdminRoute(HttpRequest<?> request) {
+        String path = request.getPath();
+        return path.startsWith("/api/v1/tenants");
+    }
+
+    static Optional<String> tokenOf(HttpRequest<?> request) {
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String token = authorization.substring(BEARER.length()).trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        }
+        return Optional.ofNullable(request.getHeaders().get("X-Vault-Token")).filter(t -> !t.isBlank());
+    }
+}

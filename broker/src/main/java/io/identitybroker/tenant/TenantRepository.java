@@ -1,0 +1,18 @@
+package io.identitybroker.tenant;
+
+import io.micronaut.data.annotation.Query;
+import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import io.micronaut.data.model.query.builder.sql.Dialect;
+import io.micronaut.data.repository.CrudRepository;
+
+import java.time.Instant;
+import java.util.List;
+
+@JdbcRepository(dialect = Dialect.POSTGRES)
+interface TenantRepository extends CrudRepository<Tenant, String> {
+
+    List<Tenant> findAllOrderById();
+
+    @Query("UPDATE tenants SET status = :status, display_name = :displayName, updated_at = :now WHERE id = :id")
+    int update(String id, TenantStatus status, String displayName, Instant now);
+}

@@ -1,0 +1,43 @@
+package io.identitybroker.vault;
+
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultException;
+import jakarta.inject.Singleton;
+
+/**
+ * Runs Vault calls with the broker's own token. A 403 is answered once by logging in again and
+ * retrying (the token may have expired); unavailability is retried once only for idempotent calls,
+ * because a retried sign could mint a second certificate.
+ */
+@Singleton
+public class BrokerVault {
+    private final VaultSession session;
+    private final VaultProperties properties;
+
+    public BrokerVault(VaultSession session, VaultProperties properties) {
+        this.session = session;
+        this.properties = properties;
+    }
+
+    public <T> T call(String operation, boolean idempotent, VaultCall<T> call) {
+        Vault vault = session.client();
+        boolean reloggedIn = false;
+        boolean retried = false;
+        while (true) {
+            try {
+                return call.apply(vault);
+            } catch (VaultException e) {
+                if (e.getHttpStatusCode() == 403 && !reloggedIn) {
+                    reloggedIn = true;
+                    vault = session.reloginAfterRejection(vault);
+                    continue;
+                }
+                if (idempotent && !retried && VaultFailures.isUnavailable(e)) {
+                    retried = true;
+                    continue;
+                }
+                throw VaultFailures.translate(operation, e, properties.getRetryAfter());
+            }
+        }
+    }
+}

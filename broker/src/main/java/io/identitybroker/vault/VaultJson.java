@@ -1,0 +1,55 @@
+package io.identitybroker.vault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.github.jopenlibs.vault.response.VaultResponse;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads Vault's JSON answers (the driver's own accessors flatten nested values to strings). */
+public final class VaultJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private VaultJson() {
+    }
+
+    /** The {@code data} object of a response, or a missing node. */
+    public static JsonNode data(VaultResponse response) {
+        return root(response).path("data");
+    }
+
+    public static JsonNode root(VaultResponse response) {
+        byte[] body = response.getRestResponse() == null ? null : response.getRestResponse().getBody();
+        if (body == null || body.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("Vault answered with unparseable JSON", e);
+        }
+    }
+
+    static List<String> errors(String message) {
+        // The driver puts the response body after "Response body:"; Vault's errors array is in it.
+        List<String> errors = new ArrayList<>();
+        if (message == null) {
+            return errors;
+        }
+        int at = message.indexOf('{');
+        if (at >= 0) {
+            try {
+                MAPPER.readTree(message.substring(at)).path("errors").forEach(e -> errors.add(e.asText()));
+            } catch (IOException ignored) {
+                // not JSON: fall through to the raw message
+            }
+        }
+        if (errors.isEmpty()) {
+            errors.add(message.lines().findFirst().orElse(message));
+        }
+        return errors;
+    }
+}

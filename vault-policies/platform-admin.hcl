@@ -1,0 +1,20 @@
+# platform-admin: the platform team that runs the broker for all tenants.
+#
+# Creates tenants, suspends and reactivates them, and has every tenant admin's rights in every
+# tenant, plus token introspection through the admin API. The paths are virtual: the broker
+# checks them with sys/capabilities-self. This policy grants nothing in Vault itself (no PKI,
+# transit or sys/ access); Vault administration is a separate role.
+
+# Create tenants (POST /api/v1/tenants).
+path "identity-broker/tenants" {
+  capabilities = ["create", "list"]
+}
+
+# Everything on every tenant and everything under it (enrollment tokens, agents, audit).
+path "identity-broker/tenants/*" {
+  capabilities = ["create", "read", "update", "delete", "list"]
+}
+
+path "identity-broker/introspect" {
+  capabilities = ["create", "read", "update", "delete", "list"]
+}
