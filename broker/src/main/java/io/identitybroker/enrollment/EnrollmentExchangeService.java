@@ -64,7 +64,8 @@ public class EnrollmentExchangeService {
     public ExchangeResponse exchange(String body, RequestContext ctx) {
         ExchangeRequest request;
         try {
-            request = json.readValue(body == null ? "" : body, ExchangeRequest.class);
+            // Reading the tree first applies the parser's depth limits before any binding decision.
+            request = json.treeToValue(json.readTree(body == null ? "" : body), ExchangeRequest.class);
             if (request == null) {
                 throw new IllegalArgumentException("empty body");
             }

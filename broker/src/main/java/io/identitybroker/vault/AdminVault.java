@@ -41,8 +41,9 @@ public class AdminVault {
             JsonNode data = VaultJson.data(clients.withToken(token).logical().read("auth/token/lookup-self"));
             return java.util.Optional.of(new TokenIdentity(data.path("accessor").asText(""),
                     data.path("display_name").asText(""), data.path("entity_id").asText("")));
-        } catch (VaultException e) {
-            if (e.getHttpStatusCode() == 403 || e.getHttpStatusCode() == 400 || e.getHttpStatusCode() == 401) {
+        } catch (VaultException | VaultRequestException e) {
+            int status = VaultFailures.status(e);
+            if (status == 403 || status == 400 || status == 401) {
                 return java.util.Optional.empty();
             }
             throw VaultFailures.translate("token lookup", e, properties.getRetryAfter());
@@ -67,8 +68,8 @@ public class AdminVault {
                 result.put(path, caps);
             }
             return result;
-        } catch (VaultException e) {
-            if (e.getHttpStatusCode() == 403) {
+        } catch (VaultException | VaultRequestException e) {
+            if (VaultFailures.status(e) == 403) {
                 return Map.of();
             }
             throw VaultFailures.translate("capability check", e, properties.getRetryAfter());

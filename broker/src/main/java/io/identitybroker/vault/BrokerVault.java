@@ -26,13 +26,14 @@ public class BrokerVault {
         while (true) {
             try {
                 return call.apply(vault);
-            } catch (VaultException e) {
-                if (e.getHttpStatusCode() == 403 && !reloggedIn) {
+            } catch (VaultException | VaultRequestException e) {
+                int status = VaultFailures.status(e);
+                if (status == 403 && !reloggedIn) {
                     reloggedIn = true;
                     vault = session.reloginAfterRejection(vault);
                     continue;
                 }
-                if (idempotent && !retried && VaultFailures.isUnavailable(e)) {
+                if (idempotent && !retried && VaultFailures.isUnavailable(status)) {
                     retried = true;
                     continue;
                 }

@@ -10,15 +10,26 @@ final class VaultFailures {
     }
 
     /** True for answers that say "try later": no answer, 429, 5xx (sealed Vault answers 503). */
-    static boolean isUnavailable(VaultException e) {
-        int status = e.getHttpStatusCode();
+    static boolean isUnavailable(int status) {
         return status == 0 || status == 429 || status >= 500;
     }
 
-    static RuntimeException translate(String operation, VaultException e, Duration retryAfter) {
-        if (isUnavailable(e)) {
+    /** The HTTP status behind a failure: the driver's exception or an error response it returned. */
+    static int status(Exception e) {
+        if (e instanceof VaultRequestException r) {
+            return r.status();
+        }
+        return e instanceof VaultException v ? v.getHttpStatusCode() : 0;
+    }
+
+    static RuntimeException translate(String operation, Exception e, Duration retryAfter) {
+        int status = status(e);
+        if (isUnavailable(status)) {
             return new VaultUnavailableException("Vault did not complete " + operation + "; try again later.", retryAfter, e);
         }
-        return new VaultRequestException(e.getHttpStatusCode(), VaultJson.errors(e.getMessage()));
+        if (e instanceof VaultRequestException r) {
+            return r;
+        }
+        return new VaultRequestException(status, VaultJson.errors(e.getMessage()));
     }
 }

@@ -16,13 +16,23 @@ public final class VaultJson {
     private VaultJson() {
     }
 
-    /** The {@code data} object of a response, or a missing node. */
+    /** The {@code data} object of a successful response, or a missing node. */
     public static JsonNode data(VaultResponse response) {
         return root(response).path("data");
     }
 
+    /**
+     * The parsed body of a successful response. The driver returns some error responses (e.g. 403
+     * or 404 on reads) instead of throwing, so every status is checked here.
+     *
+     * @throws VaultRequestException for any status of 400 and above
+     */
     public static JsonNode root(VaultResponse response) {
+        int status = response.getRestResponse() == null ? 200 : response.getRestResponse().getStatus();
         byte[] body = response.getRestResponse() == null ? null : response.getRestResponse().getBody();
+        if (status >= 400) {
+            throw new VaultRequestException(status, errors(body == null ? null : new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+        }
         if (body == null || body.length == 0) {
             return MissingNode.getInstance();
         }

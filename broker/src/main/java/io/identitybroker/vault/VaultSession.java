@@ -103,7 +103,7 @@ public class VaultSession {
             Duration ttl = Duration.ofSeconds(auth.path("lease_duration").asLong(0));
             LOG.info("Logged in to Vault with AppRole; token TTL {}", ttl);
             return login(token, ttl, auth.path("renewable").asBoolean(false));
-        } catch (VaultException e) {
+        } catch (VaultException | VaultRequestException e) {
             throw VaultFailures.translate("AppRole login", e, properties.getRetryAfter());
         }
     }
@@ -117,7 +117,7 @@ public class VaultSession {
             JsonNode data = VaultJson.data(clients.withToken(token).logical().read("auth/token/lookup-self"));
             Duration ttl = Duration.ofSeconds(data.path("ttl").asLong(0));
             return login(token, ttl, data.path("renewable").asBoolean(false));
-        } catch (VaultException e) {
+        } catch (VaultException | VaultRequestException e) {
             throw VaultFailures.translate("token lookup", e, properties.getRetryAfter());
         }
     }
