@@ -1,0 +1,61 @@
+package io.identitybroker.api;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+
+/**
+ * Database trouble as clients should see it: an unreachable database is a 503 with
+ * {@code Retry-After} (the request changed nothing, it can be retried); anything else is a 500
+ * that reveals no SQL. The database is always reached before Vault, so nothing was signed.
+ */
+@Produces
+@Singleton
+@Requires(classes = ExceptionHandler.class)
+public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeException, HttpResponse<?>> {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseUnavailableHandler.class);
+
+    @Override
+    public HttpResponse<?> handle(HttpRequest request, RuntimeException exception) {
+        if (isConnectionFailure(exception)) {
+            LOG.warn("Database unavailable: {}", rootMessage(exception));
+            return Problems.response(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
+                    "Database unavailable", "The broker's database is unreachable; nothing was changed. Try again later.",
+                    Map.of("Retry-After", "5"), null));
+        }
+        LOG.error("Unhandled error on {} {}", request.getMethodName(), request.getPath(), exception);
+        return Problems.response(request, new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                "Internal error", "The request failed; the correlation id identifies it in the logs."));
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName();
+    }
+}
