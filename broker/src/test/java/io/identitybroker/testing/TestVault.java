@@ -85,6 +85,47 @@ public final class TestVault {
         return keys.size();
     }
 
+    /** A Vault answer: status and parsed body. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /** A raw request with any token; the answer whatever its status. */
+    public Answer requestAs(String token, String method, String path, Map<String, Object> body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(address + "/v1/" + path)).timeout(Duration.ofSeconds(10));
+            if (token != null) {
+                b.header("X-Vault-Token", token);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode parsed;
+            try {
+                parsed = r.body().isEmpty() ? json.createObjectNode() : json.readTree(r.body());
+            } catch (IOException notJson) {
+                parsed = json.getNodeFactory().textNode(r.body()); // e.g. PEM from crl/pem
+            }
+            return new Answer(r.statusCode(), parsed);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Logs in with the broker's AppRole, as the broker does; returns the client token. */
+    public String brokerToken() {
+        try {
+            String secretId = Files.readString(Path.of(env("BROKER_VAULT_APPROLE_SECRET_ID_FILE"))).trim();
+            Answer a = requestAs(null, "POST", "auth/approle/login",
+                    Map.of("role_id", env("BROKER_VAULT_APPROLE_ROLE_ID"), "secret_id", secretId));
+            return a.body().path("auth").path("client_token").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A raw request with the root token, for checking Vault's side of a test. */
     public JsonNode request(String method, String path, Map<String, Object> body) {
         try {
