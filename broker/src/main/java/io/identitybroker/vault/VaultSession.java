@@ -145,7 +145,8 @@ public class VaultSession {
                 JsonNode auth = VaultJson.root(response).path("auth");
                 Duration granted = Duration.ofSeconds(auth.path("lease_duration").asLong(0));
                 // A renewal capped by max TTL grants less than asked; near the cap a fresh login is better.
-                if (granted.compareTo(Duration.ofSeconds(3)) > 0 && granted.compareTo(login.ttl().dividedBy(2)) >= 0) {
+                if (!granted.isZero() && granted.compareTo(login.ttl().dividedBy(2)) >= 0) {
+                    LOG.debug("Renewed the broker's Vault token for {}", granted);
                     Login renewed = new Login(login.client(), clock.instant().plus(granted), granted, true);
                     synchronized (this) {
                         if (current == login) {

@@ -1,0 +1,58 @@
+package io.identitybroker.vault;
+
+import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.Csrs;
+import io.identitybroker.testing.Fixtures;
+import io.identitybroker.testing.LogCapture;
+import io.identitybroker.testing.TestVault;
+import io.identitybroker.testing.VaultExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The broker's own Vault login survives token expiry: renewal, then a fresh login at max TTL. */
+@ExtendWith(VaultExtension.class)
+class VaultSessionTest {
+
+    @Test
+    void brokerKeepsEnrollingAcrossSeveralTokenLifetimes(TestVault vault) throws Exception {
+        vault.request("POST", "auth/approle/role/ib-short-ttl", Map.of("token_policies", List.of("identity-broker"),
+                "token_ttl", "3s", "token_max_ttl", "7s", "secret_id_ttl", "0"));
+        String roleId = vault.request("GET", "auth/approle/role/ib-short-ttl/role-id", null).path("data").path("role_id").asText();
+        String secretId = vault.request("POST", "auth/approle/role/ib-short-ttl/secret-id", Map.of())
+                .path("data").path("secret_id").asText();
+        Path secretFile = Files.createTempFile("short-secret-id", "");
+        Files.writeString(secretFile, secretId);
+
+        try (LogCapture logs = new LogCapture();
+             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
+                "broker.vault.approle-role-id", roleId,
+                "broker.vault.approle-secret-id-file", secretFile.toString()))) {
+            Fixtures fixtures = new Fixtures(broker.api(), vault);
+            fixtures.tenant("acme");
+            long end = System.nanoTime() + 20_000_000_000L; // about three max TTLs, six TTLs
+            int enrolled = 0;
+            while (System.nanoTime() < end) {
+                BrokerApi.Response r = fixtures.exchange(fixtures.tokenSecret("acme"), Csrs.p256().pem());
+                assertEquals(200, r.status(), "after " + enrolled + " enrollments: " + r.raw());
+                enrolled++;
+                Thread.sleep(700);
+            }
+            assertTrue(enrolled >= 15, "enrolled " + enrolled);
+            assertEquals(enrolled, broker.count("SELECT count(*) FROM agents"));
+            String log = logs.text();
+            long logins = log.lines().filter(l -> l.contains("Logged in to Vault with AppRole")).count();
+            long renewals = log.lines().filter(l -> l.contains("Renewed the broker's Vault token")).count();
+            assertTrue(renewals >= 3, "tokens are renewed before expiry: " + renewals);
+            assertTrue(logins >= 2 && logins <= 6, "a fresh login only at max TTL, never a loop: " + logins);
+        }
+    }
+}
