@@ -37,10 +37,90 @@ public final class TestVault {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
+    private String unsealKey;
+
     private TestVault(String address, String rootToken, Map<String, String> env) {
         this.address = address;
         this.rootToken = rootToken;
         this.env = env;
+    }
+
+    /**
+     * A separate server with persistent storage (not dev mode), initialised and unsealed here, so that a
+     * test can seal and unseal it. Configured like the shared one; stopped when the JVM exits.
+     */
+    public static TestVault startSealable() {
+        Path root = repoRoot();
+        Path binary = findBinary(root).orElseThrow(() -> new IllegalStateException("needs the bao/vault binary"));
+        int port = freePortPair();
+        String address = "http://127.0.0.1:" + port;
+        try {
+            Path dir = Files.createTempDirectory("sealable-vault-");
+            Path config = dir.resolve("config.hcl");
+            Files.createDirectories(dir.resolve("data"));
+            // OpenBao 2.x has no "file" backend; integrated storage (raft) is its on-disk storage.
+            Files.writeString(config, "storage \"raft\" {\n  path = \"" + dir.resolve("data") + "\"\n  node_id = \"n1\"\n}\n"
+                    + "listener \"tcp\" {\n  address = \"127.0.0.1:" + port + "\"\n  cluster_address = \"127.0.0.1:" + (port + 1)
+                    + "\"\n  tls_disable = true\n}\n"
+                    + "api_addr = \"" + address + "\"\ncluster_addr = \"http://127.0.0.1:" + (port + 1) + "\"\n");
+            Path log = dir.resolve("server.log");
+            Process process = new ProcessBuilder(binary.toString(), "server", "-config=" + config)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            TestVault bare = new TestVault(address, null, Map.of());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            JsonNode init = null;
+            while (init == null && System.nanoTime() < deadline) {
+                try {
+                    Answer a = bare.requestAs(null, "PUT", "sys/init", Map.of("secret_shares", 1, "secret_threshold", 1));
+                    if (a.status() == 200) {
+                        init = a.body();
+                    }
+                } catch (IllegalStateException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            if (init == null) {
+                throw new IllegalStateException("sealable Vault did not start:\n" + Files.readString(log));
+            }
+            String key = init.path("keys_base64").get(0).asText();
+            String token = init.path("root_token").asText();
+            bare.unsealKey = key;
+            bare.unseal();
+            TestVault configured = configure(root, address, token, binary);
+            configured.unsealKey = key;
+            return configured;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void seal() {
+        Answer a = requestAs(rootToken, "PUT", "sys/seal", null);
+        if (a.status() != 204 && a.status() != 200) {
+            throw new IllegalStateException("seal failed: " + a);
+        }
+    }
+
+    /** Unseals and waits until the server answers as an active node. */
+    public void unseal() {
+        requestAs(null, "PUT", "sys/unseal", Map.of("key", unsealKey));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (requestAs(null, "GET", "sys/health", null).status() == 200) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("Vault did not become active after unseal");
     }
 
     public static synchronized TestVault get() {
