@@ -10,4 +10,9 @@ bao_bin="$(bash scripts/lib/ensure-bao.sh)"
 export PATH="$(dirname "$bao_bin"):$PATH"
 echo "test.sh: Vault-compatible server: $("$bao_bin" version | head -1)"
 
+# PostgreSQL for the persistence and concurrency tests (installed with apt-get when missing).
+# No silent skip: if no server can be started, the run stops here with the reason.
+pg_url="$(bash scripts/lib/ensure-postgres.sh)" || { echo "test.sh: cannot provide PostgreSQL (see above)" >&2; exit 1; }
+echo "test.sh: PostgreSQL: $pg_url"
+
 mvn -B -ntp verify "$@"

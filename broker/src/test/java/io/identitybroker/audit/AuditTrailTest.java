@@ -10,6 +10,7 @@ import io.identitybroker.testing.VaultExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(VaultExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditTrailTest {
     private static TestVault vault;
     private static BrokerInstance broker;
@@ -28,16 +30,21 @@ class AuditTrailTest {
     private static Fixtures fixtures;
 
     @BeforeAll
-    static void start(TestVault testVault) {
+    void start(TestVault testVault) {
         vault = testVault;
-        broker = BrokerInstance.start(vault);
+        broker = BrokerInstance.start(vault, databaseProperties());
         api = broker.api();
         fixtures = new Fixtures(api, vault);
         fixtures.tenant("acme");
     }
 
+    /** The database this class runs on; H2 here, PostgreSQL in the subclass. */
+    Map<String, Object> databaseProperties() {
+        return Map.of();
+    }
+
     @AfterAll
-    static void stop() {
+    void stop() {
         broker.close();
     }
 

@@ -9,6 +9,7 @@ import io.identitybroker.testing.VaultExtension;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,21 +23,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Each kind of bad input has its own problem type and leaves nothing behind but its failure event. */
 @ExtendWith(VaultExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
     private static TestVault vault;
     private static BrokerInstance broker;
     private static Fixtures fixtures;
 
     @BeforeAll
-    static void start(TestVault testVault) {
+    void start(TestVault testVault) {
         vault = testVault;
-        broker = BrokerInstance.start(vault);
+        broker = BrokerInstance.start(vault, databaseProperties());
         fixtures = new Fixtures(broker.api(), vault);
         fixtures.tenant("acme");
     }
 
+    /** The database this class runs on; H2 here, PostgreSQL in the subclass. */
+    Map<String, Object> databaseProperties() {
+        return Map.of();
+    }
+
     @AfterAll
-    static void stop() {
+    void stop() {
         broker.close();
     }
 

@@ -1,0 +1,13 @@
+package io.identitybroker.audit;
+
+import io.identitybroker.testing.TestPostgres;
+
+import java.util.Map;
+
+/** The same behaviour on PostgreSQL, the production database. */
+class AuditTrailOnPostgresTest extends AuditTrailTest {
+    @Override
+    Map<String, Object> databaseProperties() {
+        return TestPostgres.freshDatabase();
+    }
+}
