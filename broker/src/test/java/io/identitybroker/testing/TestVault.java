@@ -280,7 +280,7 @@ public final class TestVault {
         try {
             Path log = Files.createTempFile("test-vault-", ".log");
             Process process = new ProcessBuilder(binary.toString(), "server", "-dev",
-                    "-dev-root-token-id=" + token, "-dev-listen-address=127.0.0.1:" + port)
+                    "-dev-root-token-id=" + token, "-dev-listen-address=127.0.0.1:" + port, "-dev-no-store-token")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             waitHealthy(address, process, log);
