@@ -56,6 +56,7 @@ check_fails() {
 
 cleanup() {
   local rc=$?
+  [[ -n "${BROKER_PID:-}" ]] && kill "$BROKER_PID" 2>/dev/null || true
   if [[ -n "$BAO_PID" ]] && kill -0 "$BAO_PID" 2>/dev/null; then
     kill "$BAO_PID" 2>/dev/null || true
     wait "$BAO_PID" 2>/dev/null || true
@@ -81,14 +82,64 @@ json_get() { # json_get FILE PYTHON-EXPR-ON-d
 }
 
 # ---------------------------------------------------------------------------------------------
-# Placeholder: once the broker runs in this script, start it with the outputs of the apply
-# (VAULT_ADDR, BROKER_VAULT_APPROLE_ROLE_ID, BROKER_VAULT_APPROLE_SECRET_ID_FILE) and enroll one
-# agent in each tenant of $TENANTS_JSON through the broker's API. Until then it does nothing.
-# Available here: $VAULT_ADDR, $ROLE_ID, $SECRET_ID_FILE, $TENANTS_JSON (file: tofu output -json
-# tenants), $ROOT_CA_FILE, $WORK (scratch directory), and the pass/fail/check helpers.
+# The real broker on the apply's outputs: it logs in with the AppRole Terraform made, syncs the
+# tenants Terraform declared in KV (BROKER_TENANTS_SOURCE=api,vault-kv), and enrolls one agent in
+# each; every certificate must chain to the root Terraform created.
 # ---------------------------------------------------------------------------------------------
+BROKER_PID=""
 enroll_agents_with_broker() {
-  : # no-op for now
+  local jar="$REPO/broker/target/broker.jar" port url tenant id out
+  if [[ ! -f "$jar" ]]; then
+    log "building the broker"
+    (cd "$REPO" && mvn -B -q -ntp -DskipTests package) || { fail "broker build"; return; }
+  fi
+  # A throwaway TLS identity for the broker's own HTTPS (not part of what Terraform provisions).
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=tf-test-tls-ca \
+    -keyout "$WORK/tls-ca.key" -out "$WORK/tls-ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+    -keyout "$WORK/tls.key" -out "$WORK/tls.csr" 2>/dev/null
+  openssl x509 -req -in "$WORK/tls.csr" -CA "$WORK/tls-ca.pem" -CAkey "$WORK/tls-ca.key" -CAcreateserial -days 1 \
+    -extfile <(printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n') -out "$WORK/tls.crt" 2>/dev/null
+  port="$(free_port)"
+  url="https://localhost:$port"
+  (
+    cd "$WORK"
+    exec env -u VAULT_TOKEN -u BAO_TOKEN VAULT_ADDR="$VAULT_ADDR" \
+      BROKER_VAULT_APPROLE_ROLE_ID="$ROLE_ID" BROKER_VAULT_APPROLE_SECRET_ID_FILE="$SECRET_ID_FILE" \
+      BROKER_TLS_CERT_FILE="$WORK/tls.crt" BROKER_TLS_KEY_FILE="$WORK/tls.key" BROKER_PORT="$port" \
+      BROKER_DB_URL="jdbc:h2:mem:tf;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" \
+      BROKER_TENANTS_SOURCE=api,vault-kv java -Xmx384m -jar "$jar"
+  ) >"$WORK/broker.log" 2>&1 &
+  BROKER_PID=$!
+  local i
+  for ((i = 0; i < 120; i++)); do
+    curl -fsS --cacert "$WORK/tls-ca.pem" "$url/health" >/dev/null 2>&1 && break
+    kill -0 "$BROKER_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  check "broker starts with the apply's AppRole outputs" curl -fsS --cacert "$WORK/tls-ca.pem" "$url/health"
+  for tenant in $(json_get "$TENANTS_JSON" '" ".join(sorted(d))'); do
+    check "broker synced tenant $tenant from its KV declaration" \
+      curl -fsS --cacert "$WORK/tls-ca.pem" -H "X-Vault-Token: $ROOT_TOKEN" "$url/api/v1/tenants/$tenant"
+    out="$WORK/agent-$tenant"
+    mkdir -p "$out"
+    id="$(curl -fsS --cacert "$WORK/tls-ca.pem" -H "X-Vault-Token: $ROOT_TOKEN" -H 'Content-Type: application/json' \
+      -d '{"max_uses": 1}' "$url/api/v1/tenants/$tenant/enrollment-tokens" | json_get /dev/stdin 'd["token"]')" || true
+    openssl ecparam -name prime256v1 -genkey -noout -out "$out/agent.key" 2>/dev/null
+    openssl req -new -key "$out/agent.key" -subj /CN=agent -out "$out/agent.csr"
+    python3 -c 'import json,sys; print(json.dumps({"token": sys.argv[1], "csr": open(sys.argv[2]).read()}))' \
+      "$id" "$out/agent.csr" >"$out/request.json"
+    check "agent of $tenant enrolls through the broker" \
+      bash -c "curl -fsS --cacert '$WORK/tls-ca.pem' -H 'Content-Type: application/json' --data-binary @'$out/request.json' \
+        '$url/api/v1/agent-enrollment/exchange' >'$out/response.json'"
+    json_get "$out/response.json" 'd["certificate"]' >"$out/agent.crt" 2>/dev/null || true
+    json_get "$out/response.json" '"".join(c if c.endswith("\n") else c + "\n" for c in d["ca_chain"])' >"$out/chain.pem" 2>/dev/null || true
+    check "agent certificate of $tenant chains to the Terraform root" \
+      openssl verify -CAfile "$ROOT_CA_FILE" -untrusted "$out/chain.pem" "$out/agent.crt"
+  done
+  kill "$BROKER_PID" 2>/dev/null || true
+  wait "$BROKER_PID" 2>/dev/null || true
+  BROKER_PID=""
 }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ib-test-terraform.XXXXXX")"

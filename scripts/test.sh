@@ -16,3 +16,11 @@ pg_url="$(bash scripts/lib/ensure-postgres.sh)" || { echo "test.sh: cannot provi
 echo "test.sh: PostgreSQL: $pg_url"
 
 mvn -B -ntp verify "$@"
+
+# Terraform modules with OpenTofu and the real broker (the Go-built tools are cached in
+# ~/.cache/identity-broker; a first build takes about ten minutes).
+if command -v go >/dev/null 2>&1; then
+  bash scripts/test-terraform.sh
+else
+  echo "test.sh: SKIPPED scripts/test-terraform.sh: Go is not installed, so OpenTofu cannot be built here"
+fi

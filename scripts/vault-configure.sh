@@ -288,6 +288,11 @@ setup_transit() {
   fi
 }
 
+# Tenant declarations the broker syncs when broker.tenants.source includes vault-kv.
+setup_kv() {
+  ensure_secrets identity-broker-kv kv -version=2
+}
+
 # ---------------------------------------------------------------- 5. policies
 
 shopt -s nullglob
@@ -423,6 +428,7 @@ orphan_token() { # POLICY DISPLAY_NAME OUTFILE
 # Phase 1: independent of each other.
 spawn "root PKI" setup_root
 spawn transit setup_transit
+spawn "tenant declarations" setup_kv
 for i in "${!POLICY_FILES[@]}"; do
   spawn "policy ${POLICY_NAMES[$i]}" write_policy "${POLICY_NAMES[$i]}" "${POLICY_FILES[$i]}"
 done

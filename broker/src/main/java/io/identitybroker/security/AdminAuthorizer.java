@@ -41,7 +41,12 @@ public class AdminAuthorizer {
     }
 
     public boolean can(String token, String path, String capability) {
-        return capabilitiesOf(token, List.of(path)).get(path).contains(capability);
+        return grants(capabilitiesOf(token, List.of(path)).get(path), capability);
+    }
+
+    /** Vault answers {@code ["root"]} for a root token: it holds every capability. */
+    public static boolean grants(Set<String> capabilities, String capability) {
+        return capabilities != null && (capabilities.contains(capability) || capabilities.contains("root"));
     }
 
     /** Capabilities on several paths, asking Vault once for the ones not cached. */

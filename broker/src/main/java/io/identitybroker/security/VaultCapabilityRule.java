@@ -73,10 +73,10 @@ public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
             paths.add(tenantPath);
         }
         Map<String, Set<String>> caps = authorizer.capabilitiesOf(token, paths);
-        if (caps.getOrDefault(path, Set.of()).contains(capability)) {
+        if (AdminAuthorizer.grants(caps.getOrDefault(path, Set.of()), capability)) {
             return SecurityRuleResult.ALLOWED;
         }
-        if (tenantPath != null && !caps.getOrDefault(tenantPath, Set.of()).contains("read")) {
+        if (tenantPath != null && !AdminAuthorizer.grants(caps.getOrDefault(tenantPath, Set.of()), "read")) {
             request.setAttribute(HIDDEN_ATTRIBUTE, Boolean.TRUE);
         }
         return SecurityRuleResult.REJECTED;

@@ -46,7 +46,7 @@ public class TenantController {
         Map<String, Set<String>> caps = authorizer.capabilitiesOf(token,
                 all.stream().map(t -> AdminAuthorizer.tenantPath(t.id())).toList());
         return Map.of("tenants", all.stream()
-                .filter(t -> caps.getOrDefault(AdminAuthorizer.tenantPath(t.id()), Set.of()).contains("read"))
+                .filter(t -> AdminAuthorizer.grants(caps.getOrDefault(AdminAuthorizer.tenantPath(t.id()), Set.of()), "read"))
                 .map(TenantView::of).toList());
     }
 

@@ -15,4 +15,12 @@ interface TenantRepository extends CrudRepository<Tenant, String> {
 
     @Query("UPDATE tenants SET status = :status, display_name = :displayName, updated_at = :now WHERE id = :id")
     int update(String id, TenantStatus status, String displayName, Instant now);
+
+    @Query("""
+            UPDATE tenants SET display_name = :displayName, pki_mount = :pkiMount, pki_role = :pkiRole,
+                   status = :status, updated_at = :now
+            WHERE id = :id AND source = 'vault-kv'""")
+    int updateDeclared(String id, String displayName, String pkiMount, String pkiRole, TenantStatus status, Instant now);
+
+    List<Tenant> findBySourceAndStatus(String source, TenantStatus status);
 }

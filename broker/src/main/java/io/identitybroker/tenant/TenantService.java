@@ -4,9 +4,9 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
-import io.identitybroker.mtls.SpiffeId;
 import io.identitybroker.pki.PkiBackend;
 import io.micronaut.http.HttpStatus;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -15,22 +15,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Creating, reading and suspending tenants. */
 @Singleton
 public class TenantService {
-    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern MOUNT = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*");
-    private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-
     private final TenantRepository tenants;
     private final PkiBackend pki;
     private final AuditLog audit;
     private final Clock clock;
+    /** A provider: the sync also needs this service, and only some lookups need the sync. */
+    private final Provider<TenantSync> sync;
 
-    public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock) {
+    public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock,
+                         Provider<TenantSync> sync) {
         this.tenants = tenants;
+        this.sync = sync;
         this.pki = pki;
         this.audit = audit;
         this.clock = clock;
@@ -38,21 +37,29 @@ public class TenantService {
 
     @Transactional
     public Tenant create(TenantRequests.Create request, RequestContext ctx) {
-        if (request.id() == null || !ID.matcher(request.id()).matches()) {
-            throw invalid("id must match [a-z0-9][a-z0-9-]{0,62}.");
-        }
-        if (!SpiffeId.isTrustDomain(request.trustDomain())) {
-            throw invalid("trust_domain must be a SPIFFE trust domain (lowercase letters, digits, '.', '-', '_').");
-        }
-        String displayName = displayName(request.displayName() == null ? request.id() : request.displayName());
-        String mount = request.pkiMount() == null ? "pki-tenants/" + request.id() : request.pkiMount();
-        String role = request.pkiRole() == null ? "agent" : request.pkiRole();
-        if (!MOUNT.matcher(mount).matches() || mount.length() > 255 || !ROLE.matcher(role).matches()) {
-            throw invalid("pki_mount and pki_role must be plain Vault path segments.");
-        }
-        if (tenants.existsById(request.id())) {
+        TenantDeclaration d = TenantDeclaration.of(request.id(), request.displayName(), request.trustDomain(),
+                request.pkiMount(), request.pkiRole());
+        if (tenants.existsById(d.id())) {
             throw new ProblemException(HttpStatus.CONFLICT, "tenant_exists", "Conflict", "A tenant with this id exists.");
         }
+        return insert(d, Tenant.SOURCE_API, ctx);
+    }
+
+    /** Inserts a validated declaration after checking its PKI role in Vault; audits {@code tenant.created}. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Tenant insert(TenantDeclaration d, String source, RequestContext ctx) {
+        requireUsableRole(d.pkiMount(), d.pkiRole());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Tenant tenant = tenants.save(new Tenant(d.id(), d.displayName(), d.trustDomain(), d.pkiMount(), d.pkiRole(),
+                TenantStatus.ACTIVE, now, now, source));
+        audit.append(AuditRecord.success("tenant.created", tenant.id(), tenant.id(), ctx)
+                .with("trust_domain", tenant.trustDomain()).with("pki_mount", tenant.pkiMount())
+                .with("pki_role", tenant.pkiRole()).with("source", source));
+        return tenant;
+    }
+
+    /** The role must exist where the broker may sign with it, and must not let the CSR choose the identity. */
+    void requireUsableRole(String mount, String role) {
         PkiBackend.RoleSettings settings = pki.role(mount, role).orElseThrow(() -> new ProblemException(
                 HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_not_found", "Unprocessable",
                 "Vault has no PKI role '" + role + "' on mount '" + mount + "' that the broker may use."));
@@ -60,17 +67,15 @@ public class TenantService {
             throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_unsafe", "Unprocessable",
                     "The PKI role must set use_csr_sans=false and use_csr_common_name=false.");
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Tenant tenant = tenants.save(new Tenant(request.id(), displayName, request.trustDomain(), mount, role,
-                TenantStatus.ACTIVE, now, now));
-        audit.append(AuditRecord.success("tenant.created", tenant.id(), tenant.id(), ctx)
-                .with("trust_domain", tenant.trustDomain()).with("pki_mount", mount).with("pki_role", role));
-        return tenant;
     }
 
     @Transactional
     public Tenant update(String id, TenantRequests.Update request, RequestContext ctx) {
         Tenant tenant = require(id);
+        if (Tenant.SOURCE_VAULT_KV.equals(tenant.source()) && request.status() != null) {
+            throw new ProblemException(HttpStatus.CONFLICT, "tenant_declared_in_vault", "Conflict",
+                    "This tenant is declared in Vault KV; change or remove its declaration there.");
+        }
         TenantStatus status = tenant.status();
         if (request.status() != null) {
             try {
@@ -79,7 +84,7 @@ public class TenantService {
                 throw invalid("status must be 'active' or 'suspended'.");
             }
         }
-        String displayName = request.displayName() == null ? tenant.displayName() : displayName(request.displayName());
+        String displayName = request.displayName() == null ? tenant.displayName() : TenantDeclaration.displayName(request.displayName());
         tenants.update(id, status, displayName, clock.instant().truncatedTo(ChronoUnit.MICROS));
         audit.append(AuditRecord.success("tenant.updated", id, id, ctx)
                 .with("status_from", tenant.status().json()).with("status_to", status.json())
@@ -87,9 +92,18 @@ public class TenantService {
         return require(id);
     }
 
+    /** The tenant; an unknown id that is declared in Vault KV is synced first (when that source is on). */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Tenant> find(String id) {
-        return id == null || !ID.matcher(id).matches() ? Optional.empty() : tenants.findById(id);
+        if (id == null || !TenantDeclaration.ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        Optional<Tenant> tenant = tenants.findById(id);
+        if (tenant.isEmpty() && sync.get().enabled()) {
+            sync.get().syncOne(id);
+            return tenants.findById(id);
+        }
+        return tenant;
     }
 
     /** The tenant, or the same 404 as for a tenant the caller may not see. */
@@ -101,13 +115,6 @@ public class TenantService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Tenant> all() {
         return tenants.findAllOrderById();
-    }
-
-    private static String displayName(String value) {
-        if (value.isBlank() || value.length() > 200 || value.chars().anyMatch(Character::isISOControl)) {
-            throw invalid("display_name must be 1-200 printable characters.");
-        }
-        return value;
     }
 
     private static ProblemException invalid(String detail) {
