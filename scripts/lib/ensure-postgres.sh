@@ -43,6 +43,13 @@ if [[ "${1:-}" == "stop" ]]; then
   exit 0
 fi
 
+# A server already answering on the port (another checkout's cluster, say) serves as well:
+# the tests create a fresh database for each use.
+if pg_isready="$(find_bin pg_isready)" && "$pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres; then
+  printf 'jdbc:postgresql://127.0.0.1:%s/postgres\n' "$port"
+  exit 0
+fi
+
 mkdir -p "$base"
 if [[ "$(id -u)" == 0 ]]; then chown postgres: "$base"; chmod 700 "$base"; fi
 if [[ ! -f "$data/PG_VERSION" ]]; then
