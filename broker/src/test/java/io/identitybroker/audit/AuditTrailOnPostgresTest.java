@@ -7,7 +7,7 @@ import java.util.Map;
 /** The same behaviour on PostgreSQL, the production database. */
 class AuditTrailOnPostgresTest extends AuditTrailTest {
     @Override
-    Map<String, Object> databaseProperties() {
+    protected Map<String, Object> databaseProperties() {
         return TestPostgres.freshDatabase();
     }
 }

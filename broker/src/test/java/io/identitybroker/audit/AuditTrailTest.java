@@ -1,17 +1,10 @@
 package io.identitybroker.audit;
 
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
-import io.identitybroker.testing.Fixtures;
 import io.identitybroker.testing.LogCapture;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,33 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(VaultExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuditTrailTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-    private static Fixtures fixtures;
-
-    @BeforeAll
-    void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault, databaseProperties());
-        api = broker.api();
-        fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
-    }
-
-    /** The database this class runs on; H2 here, PostgreSQL in the subclass. */
-    Map<String, Object> databaseProperties() {
-        return Map.of();
-    }
-
-    @AfterAll
-    void stop() {
-        broker.close();
-    }
-
+class AuditTrailTest extends BrokerTest {
     @Test
     void noSecretTokenOrKeyAppearsInLogsOrAuditEvents() {
         List<String> secrets = new ArrayList<>(List.of(vault.adminToken("acme"), vault.platformAdminToken(),

@@ -1,16 +1,9 @@
 package io.identitybroker.enrollment;
 
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
-import io.identitybroker.testing.Fixtures;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,31 +15,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Each kind of bad input has its own problem type and leaves nothing behind but its failure event. */
-@ExtendWith(VaultExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static Fixtures fixtures;
-
-    @BeforeAll
-    void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault, databaseProperties());
-        fixtures = new Fixtures(broker.api(), vault);
-        fixtures.tenant("acme");
-    }
-
-    /** The database this class runs on; H2 here, PostgreSQL in the subclass. */
-    Map<String, Object> databaseProperties() {
-        return Map.of();
-    }
-
-    @AfterAll
-    void stop() {
-        broker.close();
-    }
-
+class BadInputTest extends BrokerTest {
     static Stream<Arguments> badCsrs() {
         String td = "spiffe://example.org/tenant/acme/agent/";
         return Stream.of(

@@ -2,15 +2,9 @@ package io.identitybroker.enrollment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
-import io.identitybroker.testing.Fixtures;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,27 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(VaultExtension.class)
-class EnrollmentExchangeTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-    private static Fixtures fixtures;
-
-    @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault);
-        api = broker.api();
-        fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
+class EnrollmentExchangeTest extends BrokerTest {
     @Test
     void exchangedCertificateIsAnSvidChainedToTheTenantAndBoundByThumbprint() throws Exception {
         Csrs.Csr csr = Csrs.p256();

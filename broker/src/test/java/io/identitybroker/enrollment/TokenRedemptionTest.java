@@ -2,16 +2,9 @@ package io.identitybroker.enrollment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
-import io.identitybroker.testing.Fixtures;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,32 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Single use means single use, under concurrency, and every unusable token looks the same. */
-@ExtendWith(VaultExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TokenRedemptionTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-    private static Fixtures fixtures;
-
-    @BeforeAll
-    void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault, databaseProperties());
-        api = broker.api();
-        fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
-        fixtures.tenant("globex");
-    }
-
-    /** The database this class runs on; H2 here, PostgreSQL in the subclass. */
-    Map<String, Object> databaseProperties() {
-        return Map.of();
-    }
-
-    @AfterAll
-    void stop() {
-        broker.close();
+class TokenRedemptionTest extends BrokerTest {
+    @Override
+    protected List<String> tenants() {
+        return List.of("acme", "globex");
     }
 
     @Test

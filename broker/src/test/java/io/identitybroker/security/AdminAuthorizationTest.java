@@ -1,15 +1,10 @@
 package io.identitybroker.security;
 
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
-import io.identitybroker.testing.Fixtures;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 import java.util.Map;
@@ -18,26 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Vault's policies decide, through real tokens with real (templated) policies. */
-@ExtendWith(VaultExtension.class)
-class AdminAuthorizationTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-
-    @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault);
-        api = broker.api();
-        Fixtures fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
-        fixtures.tenant("globex");
-        assertEquals(200, fixtures.exchange(fixtures.tokenSecret("globex"), Csrs.p256().pem()).status());
+class AdminAuthorizationTest extends BrokerTest {
+    @Override
+    protected List<String> tenants() {
+        return List.of("acme", "globex");
     }
 
-    @AfterAll
-    static void stop() {
-        broker.close();
+    @BeforeAll
+    void setUp() {
+        assertEquals(200, fixtures.exchange(fixtures.tokenSecret("globex"), Csrs.p256().pem()).status());
     }
 
     @Test
