@@ -27,6 +27,11 @@ public class VaultProperties {
     /** File holding the AppRole secret id (read at every login, so it can be rotated on disk). */
     @Nullable
     private String approleSecretIdFile;
+    /**
+     * The secret id file holds a response-wrapping token (e.g. from a trusted orchestrator) rather
+     * than the secret id: the broker unwraps it once, at its first login. Default false.
+     */
+    private boolean approleSecretIdWrapped;
     /** AppRole auth mount. Default {@code approle}. */
     private String approleMount = "approle";
     /** TCP connect timeout. Default 2 s. */
@@ -46,6 +51,8 @@ public class VaultProperties {
     public void setApproleRoleId(@Nullable String approleRoleId) { this.approleRoleId = approleRoleId; }
     @Nullable public String getApproleSecretIdFile() { return approleSecretIdFile; }
     public void setApproleSecretIdFile(@Nullable String approleSecretIdFile) { this.approleSecretIdFile = approleSecretIdFile; }
+    public boolean isApproleSecretIdWrapped() { return approleSecretIdWrapped; }
+    public void setApproleSecretIdWrapped(boolean approleSecretIdWrapped) { this.approleSecretIdWrapped = approleSecretIdWrapped; }
     public String getApproleMount() { return approleMount; }
     public void setApproleMount(String approleMount) { this.approleMount = approleMount; }
     public Duration getOpenTimeout() { return openTimeout; }

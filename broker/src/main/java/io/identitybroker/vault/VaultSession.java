@@ -39,6 +39,8 @@ public class VaultSession {
     });
     private volatile Login current;
     private ScheduledFuture<?> renewal;
+    /** The unwrapped secret id: a wrapping token works once, so later logins reuse what it held. */
+    private String unwrappedSecretId;
 
     /**
      * A live login.
@@ -91,6 +93,9 @@ public class VaultSession {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read the AppRole secret id file", e);
         }
+        if (properties.isApproleSecretIdWrapped()) {
+            secretId = unwrapSecretId(secretId);
+        }
         try {
             var response = clients.withToken(null).logical().write(
                     "auth/" + properties.getApproleMount() + "/login",
@@ -106,6 +111,23 @@ public class VaultSession {
         } catch (VaultException | VaultRequestException e) {
             throw VaultFailures.translate("AppRole login", e, properties.getRetryAfter());
         }
+    }
+
+    private String unwrapSecretId(String wrappingToken) {
+        if (unwrappedSecretId == null) {
+            try {
+                JsonNode data = VaultJson.data(clients.withToken(wrappingToken).logical().write("sys/wrapping/unwrap", Map.of()));
+                unwrappedSecretId = data.path("secret_id").asText(null);
+                if (unwrappedSecretId == null) {
+                    throw new IllegalStateException("The wrapped response holds no secret_id");
+                }
+                LOG.info("Unwrapped the AppRole secret id");
+            } catch (VaultException | VaultRequestException e) {
+                // A wrapping token that was already used means someone else saw the secret id: say so.
+                throw new IllegalStateException("Cannot unwrap the AppRole secret id (expired, or already unwrapped by someone else)", e);
+            }
+        }
+        return unwrappedSecretId;
     }
 
     private Login loginWithToken() {

@@ -171,8 +171,14 @@ public final class TestVault {
 
     /** A raw request with any token; the answer whatever its status. */
     public Answer requestAs(String token, String method, String path, Map<String, Object> body) {
+        return requestAsWithHeaders(token, method, path, body, Map.of());
+    }
+
+    public Answer requestAsWithHeaders(String token, String method, String path, Map<String, Object> body,
+                                       Map<String, String> headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(address + "/v1/" + path)).timeout(Duration.ofSeconds(10));
+            headers.forEach(b::header);
             if (token != null) {
                 b.header("X-Vault-Token", token);
             }

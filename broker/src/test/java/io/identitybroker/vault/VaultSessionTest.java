@@ -55,4 +55,26 @@ class VaultSessionTest {
             assertTrue(logins >= 2 && logins <= 6, "a fresh login only at max TTL, never a loop: " + logins);
         }
     }
+
+    @Test
+    void aResponseWrappedSecretIdIsUnwrappedOnceAtStart(TestVault vault) throws Exception {
+        TestVault.Answer wrapped = vault.requestAsWithHeaders(vault.rootToken(), "POST",
+                "auth/approle/role/identity-broker/secret-id", Map.of(), Map.of("X-Vault-Wrap-TTL", "120s"));
+        String wrappingToken = wrapped.body().path("wrap_info").path("token").asText();
+        assertTrue(!wrappingToken.isEmpty(), wrapped.body().toString());
+        Path file = Files.createTempFile("wrapped-secret-id", "");
+        Files.writeString(file, wrappingToken);
+        try (LogCapture logs = new LogCapture();
+             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
+                     "broker.vault.approle-secret-id-file", file.toString(),
+                     "broker.vault.approle-secret-id-wrapped", true))) {
+            Fixtures fixtures = new Fixtures(broker.api(), vault);
+            fixtures.tenant("acme");
+            assertEquals(200, fixtures.exchange(fixtures.tokenSecret("acme"), Csrs.p256().pem()).status());
+            assertTrue(logs.text().contains("Unwrapped the AppRole secret id"));
+            assertTrue(!logs.text().contains(wrappingToken));
+        }
+        // The wrapping token is spent: nobody else can obtain the secret id from it.
+        assertEquals(400, vault.requestAs(wrappingToken, "POST", "sys/wrapping/unwrap", Map.of()).status());
+    }
 }
