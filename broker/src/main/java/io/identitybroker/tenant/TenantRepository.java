@@ -13,6 +13,6 @@ interface TenantRepository extends CrudRepository<Tenant, String> {
 
     List<Tenant> findAllOrderById();
 
-    @Query("UPDATE tenants SET status = :status, display_name = :displayName, updated_at = :now WHERE id = :id")
-    int update(String id, TenantStatus status, String displayName, Instant now);
+    @Query("UPDATE tenants SET status = :status, display_name = :displayName, allow_dns_san = :allowDnsSan, updated_at = :now WHERE id = :id")
+    int update(String id, TenantStatus status, String displayName, boolean allowDnsSan, Instant now);
 }

@@ -6,15 +6,21 @@ import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.mtls.SpiffeId;
 import io.identitybroker.pki.PkiBackend;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** Creating, reading and suspending tenants. */
@@ -24,16 +30,27 @@ public class TenantService {
     private static final Pattern MOUNT = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
+    private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
+    /** How long a mount's CRL/OCSP URLs are reused: they change only when an operator rewrites config/urls. */
+    private static final Duration URLS_TTL = Duration.ofMinutes(5);
+
+    private record CachedUrls(PkiBackend.PkiUrls urls, Instant until) {
+    }
+
     private final TenantRepository tenants;
     private final PkiBackend pki;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher<TenantChanged> events;
+    private final Map<String, CachedUrls> urls = new ConcurrentHashMap<>();
 
-    public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock) {
+    public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock,
+                         ApplicationEventPublisher<TenantChanged> events) {
         this.tenants = tenants;
         this.pki = pki;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     @Transactional
@@ -62,9 +79,11 @@ public class TenantService {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Tenant tenant = tenants.save(new Tenant(request.id(), displayName, request.trustDomain(), mount, role,
-                TenantStatus.ACTIVE, now, now));
+                TenantStatus.ACTIVE, now, now, Boolean.TRUE.equals(request.allowDnsSan())));
         audit.append(AuditRecord.success("tenant.created", tenant.id(), tenant.id(), ctx)
-                .with("trust_domain", tenant.trustDomain()).with("pki_mount", mount).with("pki_role", role));
+                .with("trust_domain", tenant.trustDomain()).with("pki_mount", mount).with("pki_role", role)
+                .with("allow_dns_san", tenant.allowDnsSan()));
+        events.publishEvent(new TenantChanged(tenant));
         return tenant;
     }
 
@@ -80,11 +99,15 @@ public class TenantService {
             }
         }
         String displayName = request.displayName() == null ? tenant.displayName() : displayName(request.displayName());
-        tenants.update(id, status, displayName, clock.instant().truncatedTo(ChronoUnit.MICROS));
+        boolean allowDnsSan = request.allowDnsSan() == null ? tenant.allowDnsSan() : request.allowDnsSan();
+        tenants.update(id, status, displayName, allowDnsSan, clock.instant().truncatedTo(ChronoUnit.MICROS));
         audit.append(AuditRecord.success("tenant.updated", id, id, ctx)
                 .with("status_from", tenant.status().json()).with("status_to", status.json())
-                .with("display_name_changed", !displayName.equals(tenant.displayName())));
-        return require(id);
+                .with("display_name_changed", !displayName.equals(tenant.displayName()))
+                .with("allow_dns_san", allowDnsSan));
+        Tenant updated = require(id);
+        events.publishEvent(new TenantChanged(updated));
+        return updated;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -101,6 +124,25 @@ public class TenantService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Tenant> all() {
         return tenants.findAllOrderById();
+    }
+
+    /**
+     * The tenant as the API shows it, with its mount's CRL and OCSP URLs (cached per mount). When
+     * Vault cannot be asked, the URLs are left out rather than failing the read.
+     */
+    public TenantView view(Tenant tenant) {
+        Instant now = clock.instant();
+        CachedUrls cached = urls.get(tenant.pkiMount());
+        if (cached == null || !now.isBefore(cached.until())) {
+            try {
+                cached = new CachedUrls(pki.urls(tenant.pkiMount()), now.plus(URLS_TTL));
+                urls.put(tenant.pkiMount(), cached);
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot read the PKI URLs of {}: {}", tenant.pkiMount(), e.getClass().getSimpleName());
+                return TenantView.of(tenant, PkiBackend.PkiUrls.NONE);
+            }
+        }
+        return TenantView.of(tenant, cached.urls());
     }
 
     private static String displayName(String value) {
