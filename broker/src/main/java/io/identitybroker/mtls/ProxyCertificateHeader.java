@@ -66,9 +66,9 @@ final class ProxyCertificateHeader {
         String chain = pairs.get("chain");
         String cert = pairs.get("cert");
         if (chain != null && !chain.isEmpty()) {
-            List<X509Certificate> certs = pem(URLDecoder.decode(chain, StandardCharsets.UTF_8));
+            List<X509Certificate> certs = pem(percentDecode(chain));
             if (cert != null && !cert.isEmpty()) {
-                X509Certificate leaf = pem(URLDecoder.decode(cert, StandardCharsets.UTF_8)).get(0);
+                X509Certificate leaf = pem(percentDecode(cert)).get(0);
                 if (!certs.get(0).equals(leaf)) {
                     throw new IllegalArgumentException("XFCC Cert is not the first certificate of Chain");
                 }
@@ -76,7 +76,7 @@ final class ProxyCertificateHeader {
             return certs;
         }
         if (cert != null && !cert.isEmpty()) {
-            return pem(URLDecoder.decode(cert, StandardCharsets.UTF_8));
+            return pem(percentDecode(cert));
         }
         return List.of();
     }
@@ -133,6 +133,11 @@ final class ProxyCertificateHeader {
             parts.add(current.toString().strip());
         }
         return parts;
+    }
+
+    /** RFC 3986 percent-decoding; unlike form decoding, '+' stays '+' (it is a base64 character). */
+    static String percentDecode(String v) {
+        return URLDecoder.decode(v.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String unquote(String v) {
