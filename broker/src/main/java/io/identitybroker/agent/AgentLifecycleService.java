@@ -100,7 +100,7 @@ public class AgentLifecycleService {
     }
 
     /** Records a refused agent-route request as the failure event of the route's type. */
-    public void auditRefusal(String type, String pathAgentId, AgentAuthenticationException e, RequestContext ctx) {
+    public void auditRefusal(String type, AgentAuthenticationException e, RequestContext ctx) {
         appendQuietly(AuditRecord.failure(type, e.tenantId(), e.agentId(), ctx, e.code())
                 .with("x5t#S256", e.presentedX5t()));
     }

@@ -75,7 +75,7 @@ public class AgentSelfController {
         try {
             return authenticator.authenticate(request, agentId);
         } catch (AgentAuthenticationException e) {
-            lifecycle.auditRefusal(eventType, agentId, e, ctx);
+            lifecycle.auditRefusal(eventType, e, ctx);
             throw e;
         }
     }
