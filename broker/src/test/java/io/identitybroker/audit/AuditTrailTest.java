@@ -70,6 +70,18 @@ class AuditTrailTest extends BrokerTest {
     }
 
     @Test
+    void logLinesWrittenOnTheRequestThreadPoolCarryTheRequestsCorrelationId() {
+        try (LogCapture logs = new LogCapture()) {
+            api.send("POST", "/api/v1/tenants/acme/enrollment-tokens/no-such-route", Map.of(), vault.adminToken("acme"),
+                    Map.of("X-Correlation-Id", "trace-log-000001"));
+            String routeLine = logs.text().lines().filter(l -> l.contains("No matching route: POST /api/v1/tenants/acme/"
+                    + "enrollment-tokens/no-such-route")).findFirst().orElseThrow(() -> new AssertionError(logs.text()));
+            assertTrue(routeLine.startsWith("[io-executor-thread"), routeLine);
+            assertTrue(routeLine.contains("correlation_id=trace-log-000001"), routeLine);
+        }
+    }
+
+    @Test
     void eventsArePagedInOrderWithTheirCorrelationIds() {
         BrokerApi.Response issued = api.send("POST", "/api/v1/tenants/acme/enrollment-tokens", Map.of("max_uses", 1),
                 vault.adminToken("acme"), Map.of("X-Correlation-Id", "trace-abc-12345"));

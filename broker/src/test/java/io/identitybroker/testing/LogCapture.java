@@ -24,7 +24,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     @Override
     protected synchronized void append(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getFormattedMessage());
+        StringBuilder line = new StringBuilder("[" + event.getThreadName() + "] " + event.getLoggerName() + " ");
+        line.append(event.getFormattedMessage());
         line.append(' ').append(event.getMDCPropertyMap());
         for (var t = event.getThrowableProxy(); t != null; t = t.getCause()) {
             line.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
