@@ -1,6 +1,7 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.Crls;
 import io.identitybroker.testing.Csrs;
@@ -9,11 +10,7 @@ import io.identitybroker.testing.Fixtures;
 import io.identitybroker.testing.MtlsClient;
 import io.identitybroker.testing.RawHttpsConnection;
 import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,25 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Admin revocation of agents and secrets: immediate, per request, on the CRL, and durable. */
-@ExtendWith(VaultExtension.class)
-class AgentRevocationTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static Fixtures fixtures;
-
-    @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault);
-        fixtures = new Fixtures(broker.api(), vault);
-        fixtures.tenant("acme");
-        fixtures.tenant("globex");
+class AgentRevocationTest extends BrokerTest {
+    @Override
+    protected List<String> tenants() {
+        return List.of("acme", "globex");
     }
 
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     static BrokerApi.Response revoke(BrokerInstance b, TestVault vault, EnrolledAgent agent, String what) {
         return b.api().post("/api/v1/tenants/" + agent.tenant() + "/agents/" + agent.agentId() + "/" + what, null,

@@ -1,17 +1,14 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.Crls;
 import io.identitybroker.testing.Csrs;
 import io.identitybroker.testing.EnrolledAgent;
 import io.identitybroker.testing.Fixtures;
 import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,25 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Certificate and secret rotation, concurrency, and the grace window, against the real Vault over real TLS. */
-@ExtendWith(VaultExtension.class)
-class CertificateRotationTest {
+class CertificateRotationTest extends BrokerTest {
     static final int CONCURRENT = 20;
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static Fixtures fixtures;
-
-    @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault);
-        fixtures = new Fixtures(broker.api(), vault);
-        fixtures.tenant("acme");
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
 
     static BrokerApi.Response rotate(BrokerApi client, EnrolledAgent agent, String csrPem) {
         return client.send("POST", agent.path() + "/certificate/rotate", Map.of("csr", csrPem), null, agent.basic());
@@ -58,7 +38,7 @@ class CertificateRotationTest {
         return agent.mtls(b, vault).send("GET", agent.path(), null, null, agent.basic());
     }
 
-    private static BrokerApi.Response self(BrokerInstance b, EnrolledAgent agent) {
+    private BrokerApi.Response self(BrokerInstance b, EnrolledAgent agent) {
         return self(b, vault, agent);
     }
 

@@ -2,18 +2,15 @@ package io.identitybroker.mtls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.Csrs;
 import io.identitybroker.testing.EnrolledAgent;
 import io.identitybroker.testing.Fixtures;
 import io.identitybroker.testing.MtlsClient;
 import io.identitybroker.testing.TestCertificates;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -24,35 +21,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who may call an agent route: issue 3's identity rules, over real TLS against the real Vault. */
-@ExtendWith(VaultExtension.class)
-class AgentMtlsAuthenticationTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-    private static Fixtures fixtures;
+class AgentMtlsAuthenticationTest extends BrokerTest {
+    @Override
+    protected List<String> tenants() {
+        return List.of("acme", "globex");
+    }
+
     private static EnrolledAgent alice;
     private static EnrolledAgent bob;
     private static EnrolledAgent gina;
 
     @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault);
-        api = broker.api();
+    void setUp() {
         fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
-        fixtures.tenant("globex");
         alice = EnrolledAgent.enroll(fixtures, "acme");
         bob = EnrolledAgent.enroll(fixtures, "acme");
         gina = EnrolledAgent.enroll(fixtures, "globex");
     }
 
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    private static BrokerApi.Response self(BrokerApi client, EnrolledAgent asAgent, Map<String, String> headers) {
+    private BrokerApi.Response self(BrokerApi client, EnrolledAgent asAgent, Map<String, String> headers) {
         return client.send("GET", asAgent.path(), null, null, headers);
     }
 
