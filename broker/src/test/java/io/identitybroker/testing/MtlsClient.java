@@ -20,7 +20,12 @@ public final class MtlsClient {
 
     /** A client presenting {@code chain} (leaf first) and proving possession with {@code key}. */
     public static BrokerApi of(BrokerInstance broker, TestVault vault, List<X509Certificate> chain, PrivateKey key) {
-        return new BrokerApi(broker.api().baseUrl(), vault.env("IB_ROOT_CA_FILE"), keyManagers(chain, key));
+        return of(broker.api().baseUrl(), vault, chain, key);
+    }
+
+    /** The same for a broker at {@code baseUrl} (e.g. a {@link BrokerProcess}). */
+    public static BrokerApi of(String baseUrl, TestVault vault, List<X509Certificate> chain, PrivateKey key) {
+        return new BrokerApi(baseUrl, vault.env("IB_ROOT_CA_FILE"), keyManagers(chain, key));
     }
 
     /** The same from PEM: the leaf, then its CA chain (as the exchange returns them). */
