@@ -22,7 +22,7 @@ public final class Jwks implements VerificationKeys {
     private final Map<String, ECPublicKey> keys;
 
     public Jwks(Map<String, ECPublicKey> keys) {
-        this.keys = Map.copyOf(keys);
+        this.keys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys));
     }
 
     /** Parses a JWKS document ({@code {"keys": [...]}}). */

@@ -1,0 +1,185 @@
+package io.identitybroker.oauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerInstance;
+import io.identitybroker.testing.Fixtures;
+import io.identitybroker.testing.TestVault;
+import io.identitybroker.testing.VaultExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tokens signed by the real Vault transit key, checked against the JWKS served over HTTPS. */
+@ExtendWith(VaultExtension.class)
+class TransitSigningTest {
+    private static TestVault vault;
+    private static BrokerInstance broker;
+    private static BrokerApi api;
+    private static EnrolledAgent agent;
+
+    @BeforeAll
+    static void start(TestVault testVault) {
+        vault = testVault;
+        broker = BrokerInstance.start(vault, Map.of("broker.oauth.issuer", "https://broker.test"));
+        api = broker.api();
+        Fixtures fixtures = new Fixtures(api, vault);
+        fixtures.tenant("acme");
+        agent = EnrolledAgent.enroll(fixtures, "acme");
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    private static CertificateBoundTokenVerifier verifierFromServedJwks() {
+        BrokerApi.Response r = api.get("/oauth2/jwks", null);
+        assertEquals(200, r.status(), r.raw());
+        return CertificateBoundTokenVerifier.builder(Jwks.parse(r.raw())).issuer("https://broker.test")
+                .audience("https://broker.test").build();
+    }
+
+    private static JsonNode header(String jwt) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int latestVersion() {
+        return vault.request("GET", "transit/keys/identity-broker-jwt", null).path("data").path("latest_version").asInt();
+    }
+
+    @Test
+    void aTransitSignedTokenVerifiesAgainstTheServedJwksWithItsCertificate() {
+        String jwt = agent.issueToken(broker);
+        JsonNode header = header(jwt);
+        assertEquals("ES256", header.path("alg").asText());
+        assertEquals("at+jwt", header.path("typ").asText());
+        assertEquals("identity-broker-jwt-v" + latestVersion(), header.path("kid").asText());
+        assertEquals(3, header.size());
+
+        AccessToken t = verifierFromServedJwks().verify(jwt, agent.certificate());
+        assertEquals(agent.spiffeId(), t.subject());
+        assertEquals(agent.agentId(), t.clientId());
+        assertEquals("acme", t.tenant());
+        assertEquals("orders.read", t.scope());
+        assertEquals(Thumbprints.x5tS256(agent.certificate()), t.x5tS256());
+        assertEquals(600, t.expiresAt().getEpochSecond() - t.issuedAt().getEpochSecond());
+        assertTrue(t.jwtId() != null && !t.jwtId().isBlank());
+    }
+
+    @Test
+    void jwksListsEveryLiveVersionAsEs256SigningKeys() {
+        BrokerApi.Response r = api.get("/oauth2/jwks", null);
+        assertEquals(200, r.status());
+        assertTrue(r.header("Cache-Control").contains("max-age"));
+        JsonNode keys = r.body().path("keys");
+        assertTrue(keys.size() >= 1);
+        for (JsonNode k : keys) {
+            assertEquals("EC", k.path("kty").asText());
+            assertEquals("P-256", k.path("crv").asText());
+            assertEquals("ES256", k.path("alg").asText());
+            assertEquals("sig", k.path("use").asText());
+            assertTrue(k.path("kid").asText().matches("identity-broker-jwt-v[0-9]+"));
+            assertFalse(k.has("d"));
+        }
+    }
+
+    @Test
+    void metadataAdvertisesCertificateBoundTokensAndTheMtlsAliases() {
+        BrokerApi.Response r = api.get("/.well-known/oauth-authorization-server", null);
+        assertEquals(200, r.status(), r.raw());
+        JsonNode m = r.body();
+        assertEquals("https://broker.test", m.path("issuer").asText());
+        assertEquals("https://broker.test/oauth2/token", m.path("token_endpoint").asText());
+        assertEquals("https://broker.test/oauth2/introspect", m.path("introspection_endpoint").asText());
+        assertEquals("https://broker.test/oauth2/jwks", m.path("jwks_uri").asText());
+        assertEquals("client_credentials", m.path("grant_types_supported").get(0).asText());
+        assertEquals("tls_client_auth", m.path("token_endpoint_auth_methods_supported").get(0).asText());
+        assertTrue(m.path("tls_client_certificate_bound_access_tokens").asBoolean());
+        assertEquals("https://broker.test/oauth2/token", m.path("mtls_endpoint_aliases").path("token_endpoint").asText());
+        assertEquals("https://broker.test/oauth2/introspect", m.path("mtls_endpoint_aliases").path("introspection_endpoint").asText());
+    }
+
+    @Test
+    void concurrentSigningIsBatchedIntoFewerVaultCalls() throws Exception {
+        MeterRegistry metrics = broker.context().getBean(MeterRegistry.class);
+        double callsBefore = metrics.counter("broker.oauth.transit.sign.calls").count();
+        double issuedBefore = metrics.counter("broker.oauth.tokens.issued", "tenant", "acme").count();
+        int n = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Callable<String>> work = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                work.add(() -> agent.issueToken(broker));
+            }
+            List<String> tokens = new ArrayList<>();
+            for (Future<String> f : pool.invokeAll(work)) {
+                tokens.add(f.get());
+            }
+            CertificateBoundTokenVerifier verifier = verifierFromServedJwks();
+            tokens.forEach(t -> verifier.verify(t, agent.certificate()));
+            assertEquals(n, tokens.stream().distinct().count());
+        } finally {
+            pool.shutdownNow();
+        }
+        double calls = metrics.counter("broker.oauth.transit.sign.calls").count() - callsBefore;
+        assertEquals(n, metrics.counter("broker.oauth.tokens.issued", "tenant", "acme").count() - issuedBefore);
+        System.out.println("transit/sign calls for " + n + " concurrent tokens: " + calls);
+        assertTrue(calls < n, "expected batching, got " + calls + " transit calls for " + n + " tokens");
+        assertTrue(calls >= 1);
+    }
+
+    @Test
+    void afterATransitRotationOldTokensStillVerifyAndNewOnesCarryTheNewKid() {
+        String before = agent.issueToken(broker);
+        String oldKid = header(before).path("kid").asText();
+
+        vault.request("POST", "transit/keys/identity-broker-jwt/rotate", null);
+        String newKid = "identity-broker-jwt-v" + latestVersion();
+        assertFalse(newKid.equals(oldKid));
+
+        // The very next token already names the new version: the signer notices Vault signed with it.
+        String after = agent.issueToken(broker);
+        assertEquals(newKid, header(after).path("kid").asText());
+
+        CertificateBoundTokenVerifier verifier = verifierFromServedJwks();
+        verifier.verify(before, agent.certificate());
+        verifier.verify(after, agent.certificate());
+        List<String> kids = Jwks.parse(api.get("/oauth2/jwks", null).raw()).kids();
+        assertTrue(kids.contains(oldKid) && kids.contains(newKid), kids.toString());
+        assertEquals(newKid, kids.get(0));
+    }
+
+    @Test
+    void aStaleJwksFindsTheNewKeyAfterARefresh() {
+        CertificateBoundTokenVerifier stale = verifierFromServedJwks();
+        vault.request("POST", "transit/keys/identity-broker-jwt/rotate", null);
+        String after = agent.issueToken(broker);
+        InvalidAccessTokenException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidAccessTokenException.class,
+                () -> stale.verify(after, agent.certificate()));
+        assertEquals("unknown_key", e.reason());
+        verifierFromServedJwks().verify(after, agent.certificate());
+        assertTrue(new String(Base64.getUrlDecoder().decode(after.split("\\.")[1]), StandardCharsets.UTF_8).contains("\"cnf\""));
+    }
+}
