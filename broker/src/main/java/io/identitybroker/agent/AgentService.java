@@ -84,4 +84,11 @@ public class AgentService {
     public Optional<CertificateBinding> bindingByThumbprint(String x5tS256) {
         return bindings.findByX5tS256(x5tS256);
     }
+
+    /** The agent a certificate thumbprint is bound to, with both statuses, in one query (token introspection). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<BoundCertificate> boundCertificate(String x5tS256) {
+        return bindings.boundCertificate(x5tS256).map(r -> new BoundCertificate(r.agentId(), r.tenantId(),
+                AgentStatus.valueOf(r.agentStatus()), BindingStatus.valueOf(r.bindingStatus()), r.graceUntil(), r.notAfter()));
+    }
 }

@@ -3,6 +3,8 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.vault.BrokerVault;
 import io.identitybroker.vault.VaultJson;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -49,11 +51,14 @@ public class TransitKeyRing implements VerificationKeys {
     private final OAuthProperties properties;
     private final Clock clock;
     private final Pattern kidPattern;
+    private final Counter reads;
     private volatile KeySet current = KeySet.EMPTY;
     private volatile Instant lastAttempt = Instant.EPOCH;
 
-    public TransitKeyRing(BrokerVault vault, OAuthProperties properties, Clock clock) {
+    public TransitKeyRing(BrokerVault vault, OAuthProperties properties, Clock clock, MeterRegistry metrics) {
         this.vault = vault;
+        this.reads = Counter.builder("broker.oauth.transit.key.reads").description("reads of the signing key's public versions")
+                .register(metrics);
         this.properties = properties;
         this.clock = clock;
         this.kidPattern = Pattern.compile(Pattern.quote(properties.getTransitKey()) + "-v([1-9][0-9]{0,8})");
@@ -73,6 +78,7 @@ public class TransitKeyRing implements VerificationKeys {
     /** Reads the key from Vault now; Vault failures propagate (as 503) to the caller. */
     public synchronized KeySet refresh() {
         lastAttempt = clock.instant();
+        reads.increment();
         String path = properties.getTransitMount() + "/keys/" + properties.getTransitKey();
         JsonNode data = vault.call("transit key read", true, v -> VaultJson.data(v.logical().read(path)));
         KeySet keys = parse(data);
