@@ -3,15 +3,10 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
-import io.identitybroker.testing.Fixtures;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
+import io.identitybroker.testing.BrokerTest;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,65 +28,55 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 4's "Must hold" list for the verifier and introspection, against the real Vault (transit
  * signs, PKI issues the agents' certificates) and the broker over real TLS.
  */
-@ExtendWith(VaultExtension.class)
-class CertificateBoundTokensTest {
+class CertificateBoundTokensTest extends BrokerTest {
     private static final String ISSUER = "https://broker.test";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-    private static Fixtures fixtures;
-    private static EnrolledAgent agentA;
-    private static EnrolledAgent agentB;
+    private EnrolledAgent agentA;
+    private EnrolledAgent agentB;
+
+    @Override
+    protected Map<String, Object> databaseProperties() {
+        return Map.of("broker.oauth.issuer", ISSUER);
+    }
 
     @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault, Map.of("broker.oauth.issuer", ISSUER));
-        api = broker.api();
-        fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
+    void enrollAgents() {
         agentA = EnrolledAgent.enroll(fixtures, "acme");
         agentB = EnrolledAgent.enroll(fixtures, "acme");
     }
 
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    private static Jwks servedJwks() {
+    private Jwks servedJwks() {
         BrokerApi.Response r = api.get("/oauth2/jwks", null);
         assertEquals(200, r.status(), r.raw());
         return Jwks.parse(r.raw());
     }
 
-    private static CertificateBoundTokenVerifier verifier() {
+    private CertificateBoundTokenVerifier verifier() {
         return CertificateBoundTokenVerifier.builder(servedJwks()).issuer(ISSUER).audience(ISSUER).build();
     }
 
-    private static BrokerApi.Response introspect(String token, String vaultToken) {
+    private BrokerApi.Response introspect(String token, String vaultToken) {
         return api.postForm("/oauth2/introspect", "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), vaultToken);
     }
 
-    private static boolean active(String token) {
+    private boolean active(String token) {
         BrokerApi.Response r = introspect(token, vault.platformAdminToken());
         assertEquals(200, r.status(), r.raw());
         assertEquals("no-store", r.header("Cache-Control"));
         return r.body().path("active").asBoolean();
     }
 
-    private static String reason(String token, java.security.cert.X509Certificate cert) {
+    private String reason(String token, java.security.cert.X509Certificate cert) {
         return assertThrows(InvalidAccessTokenException.class, () -> verifier().verify(token, cert)).reason();
     }
 
     /** A token signed by the real transit key with claims the test chooses (e.g. without cnf). */
-    private static String transitSigned(Map<String, Object> claims) throws Exception {
+    private String transitSigned(Map<String, Object> claims) throws Exception {
         return broker.context().getBean(TokenSigner.class).sign("at+jwt", JSON.writeValueAsBytes(claims));
     }
 
-    private static Map<String, Object> claimsOf(String jwt) throws Exception {
+    private Map<String, Object> claimsOf(String jwt) throws Exception {
         @SuppressWarnings("unchecked")
         Map<String, Object> claims = JSON.readValue(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), LinkedHashMap.class);
         return claims;

@@ -3,15 +3,10 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.testing.BrokerApi;
-import io.identitybroker.testing.BrokerInstance;
-import io.identitybroker.testing.Fixtures;
-import io.identitybroker.testing.TestVault;
-import io.identitybroker.testing.VaultExtension;
+import io.identitybroker.testing.BrokerTest;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,36 +23,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tokens signed by the real Vault transit key, checked against the JWKS served over HTTPS. */
-@ExtendWith(VaultExtension.class)
-class TransitSigningTest {
-    private static TestVault vault;
-    private static BrokerInstance broker;
-    private static BrokerApi api;
-    private static EnrolledAgent agent;
+class TransitSigningTest extends BrokerTest {
+    private EnrolledAgent agent;
+
+    @Override
+    protected Map<String, Object> databaseProperties() {
+        return Map.of("broker.oauth.issuer", "https://broker.test");
+    }
 
     @BeforeAll
-    static void start(TestVault testVault) {
-        vault = testVault;
-        broker = BrokerInstance.start(vault, Map.of("broker.oauth.issuer", "https://broker.test"));
-        api = broker.api();
-        Fixtures fixtures = new Fixtures(api, vault);
-        fixtures.tenant("acme");
+    void enrollAgent() {
         agent = EnrolledAgent.enroll(fixtures, "acme");
     }
 
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
-
-    private static CertificateBoundTokenVerifier verifierFromServedJwks() {
+    private CertificateBoundTokenVerifier verifierFromServedJwks() {
         BrokerApi.Response r = api.get("/oauth2/jwks", null);
         assertEquals(200, r.status(), r.raw());
         return CertificateBoundTokenVerifier.builder(Jwks.parse(r.raw())).issuer("https://broker.test")
                 .audience("https://broker.test").build();
     }
 
-    private static JsonNode header(String jwt) {
+    private JsonNode header(String jwt) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Base64.getUrlDecoder().decode(jwt.substring(0, jwt.indexOf('.'))));
         } catch (java.io.IOException e) {
@@ -65,7 +51,7 @@ class TransitSigningTest {
         }
     }
 
-    private static int latestVersion() {
+    private int latestVersion() {
         return vault.request("GET", "transit/keys/identity-broker-jwt", null).path("data").path("latest_version").asInt();
     }
 
