@@ -168,4 +168,15 @@ class TransitSigningTest extends BrokerTest {
         verifierFromServedJwks().verify(after, agent.certificate());
         assertTrue(new String(Base64.getUrlDecoder().decode(after.split("\\.")[1]), StandardCharsets.UTF_8).contains("\"cnf\""));
     }
+
+    @Test
+    void issuanceCountsAreMetricsForOperatorsOnly() {
+        agent.issueToken(broker);
+        assertEquals(401, api.get("/metrics/broker.oauth.tokens.issued", null).status());
+        assertEquals(403, api.get("/metrics/broker.oauth.tokens.issued", vault.adminToken("acme")).status());
+        BrokerApi.Response r = api.get("/metrics/broker.oauth.tokens.issued?tag=tenant:acme", vault.platformAdminToken());
+        assertEquals(200, r.status(), r.raw());
+        assertTrue(r.body().path("measurements").get(0).path("value").asDouble() >= 1, r.raw());
+        assertEquals(0, broker.count("SELECT COUNT(*) FROM audit_events WHERE type LIKE 'oauth.token%'"));
+    }
 }
