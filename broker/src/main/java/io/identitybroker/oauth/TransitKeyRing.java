@@ -3,6 +3,8 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.vault.BrokerVault;
 import io.identitybroker.vault.VaultJson;
+import io.identitybroker.vault.VaultProperties;
+import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -49,14 +51,17 @@ public class TransitKeyRing implements VerificationKeys {
 
     private final BrokerVault vault;
     private final OAuthProperties properties;
+    private final VaultProperties vaultProperties;
     private final Clock clock;
     private final Pattern kidPattern;
     private final Counter reads;
     private volatile KeySet current = KeySet.EMPTY;
     private volatile Instant lastAttempt = Instant.EPOCH;
 
-    public TransitKeyRing(BrokerVault vault, OAuthProperties properties, Clock clock, MeterRegistry metrics) {
+    public TransitKeyRing(BrokerVault vault, OAuthProperties properties, VaultProperties vaultProperties, Clock clock,
+                          MeterRegistry metrics) {
         this.vault = vault;
+        this.vaultProperties = vaultProperties;
         this.reads = Counter.builder("broker.oauth.transit.key.reads").description("reads of the signing key's public versions")
                 .register(metrics);
         this.properties = properties;
@@ -69,10 +74,29 @@ public class TransitKeyRing implements VerificationKeys {
         return properties.getTransitKey() + "-v" + version;
     }
 
-    /** The current key set, read from Vault first if it was never read. */
+    /**
+     * The current key set, read from Vault first if it was never read. While Vault has never
+     * answered, reads are still rate-limited: an outage must not turn every request into a Vault call.
+     */
     public KeySet keySet() {
         KeySet keys = current;
-        return keys.latestVersion() > 0 ? keys : refresh();
+        if (keys.latestVersion() > 0) {
+            return keys;
+        }
+        keys = refreshUnlessRecent();
+        if (keys.latestVersion() == 0) {
+            throw new VaultUnavailableException("The token signing keys could not be read from Vault yet; try again later.",
+                    vaultProperties.getRetryAfter(), null);
+        }
+        return keys;
+    }
+
+    /** Reads the key unless a read was attempted within {@code key-refresh-min-interval}; concurrent callers share one read. */
+    private synchronized KeySet refreshUnlessRecent() {
+        if (clock.instant().isBefore(lastAttempt.plus(properties.getKeyRefreshMinInterval()))) {
+            return current;
+        }
+        return refresh();
     }
 
     /** Reads the key from Vault now; Vault failures propagate (as 503) to the caller. */
@@ -114,11 +138,8 @@ public class TransitKeyRing implements VerificationKeys {
         if (!m.matches() || Integer.parseInt(m.group(1)) <= keys.latestVersion()) {
             return Optional.empty();
         }
-        if (clock.instant().isBefore(lastAttempt.plus(properties.getKeyRefreshMinInterval()))) {
-            return Optional.empty();
-        }
         try {
-            return Optional.ofNullable(refresh().keys().get(kid));
+            return Optional.ofNullable(refreshUnlessRecent().keys().get(kid));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerTest;
+import io.identitybroker.testing.TestVault;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,5 +179,19 @@ class TransitSigningTest extends BrokerTest {
         assertEquals(200, r.status(), r.raw());
         assertTrue(r.body().path("measurements").get(0).path("value").asDouble() >= 1, r.raw());
         assertEquals(0, broker.count("SELECT COUNT(*) FROM audit_events WHERE type LIKE 'oauth.token%'"));
+    }
+
+    @Test
+    void unreachableVaultGivesJwksA503WithRetryAfterAndIsNotAskedOnEveryRequest() {
+        Map<String, Object> props = Map.of("broker.vault.address", "http://127.0.0.1:" + TestVault.freePort());
+        try (io.identitybroker.testing.BrokerInstance cut = io.identitybroker.testing.BrokerInstance.start(vault, props)) {
+            MeterRegistry metrics = cut.context().getBean(MeterRegistry.class);
+            for (int i = 0; i < 5; i++) {
+                BrokerApi.Response r = cut.api().get("/oauth2/jwks", null);
+                assertEquals(503, r.status(), r.raw());
+                assertTrue(r.header("Retry-After") != null);
+            }
+            assertEquals(1.0, metrics.counter("broker.oauth.transit.key.reads").count());
+        }
     }
 }
