@@ -56,7 +56,7 @@ public class AgentService {
                 a.labels(), a.scopes(), SecretTokens.hash(secret), 1, a.enrollmentTokenId(), now, now, null));
         CertificateBinding binding = bindings.save(new CertificateBinding(UUID.randomUUID().toString(), agent.id(),
                 a.tenantId(), certificate.serialNumber(), certificate.x5tS256(),
-                certificate.notBefore(), certificate.notAfter(), BindingStatus.CURRENT, null, now, null));
+                certificate.notBefore(), certificate.notAfter(), BindingStatus.CURRENT, null, now, null, null));
         return new Enrolled(agent, binding, secret);
     }
 
@@ -73,6 +73,17 @@ public class AgentService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Agent require(String tenantId, String agentId) {
         return find(tenantId, agentId).orElseThrow(() -> ProblemException.notFound("agent_not_found", "No such agent."));
+    }
+
+    /** An agent by id alone, for agent routes (the id is a UUID, unique across tenants). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Agent> findById(String agentId) {
+        return agents.findById(agentId);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<CertificateBinding> currentBinding(String agentId) {
+        return bindings.findByAgentIdAndStatus(agentId, BindingStatus.CURRENT);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

@@ -22,6 +22,14 @@ public interface PkiBackend {
     /** The mount's issuing chain, issuing CA first. */
     List<X509Certificate> caChain(String mount);
 
+    /** The mount's published URLs ({@code <mount>/config/urls}): where relying parties find its CRL and OCSP. */
+    PkiUrls urls(String mount);
+
+    /** What a mount publishes about itself; each list may be empty. */
+    record PkiUrls(List<String> issuingCertificates, List<String> crlDistributionPoints, List<String> ocspServers) {
+        public static final PkiUrls NONE = new PkiUrls(List.of(), List.of(), List.of());
+    }
+
     /**
      * The parts of a PKI role the broker checks before trusting it with a tenant.
      *

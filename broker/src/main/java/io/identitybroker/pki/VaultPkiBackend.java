@@ -61,6 +61,32 @@ public class VaultPkiBackend implements PkiBackend {
     }
 
     @Override
+    public PkiUrls urls(String mount) {
+        JsonNode data = vault.call("PKI URLs read", true, v -> VaultJson.data(v.logical().read(mount + "/config/urls")));
+        return new PkiUrls(strings(data.path("issuing_certificates")), strings(data.path("crl_distribution_points")),
+                strings(data.path("ocsp_servers")));
+    }
+
+    /** Vault answers these as arrays (older versions: comma-separated strings). */
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> {
+                if (!n.asText().isBlank()) {
+                    out.add(n.asText());
+                }
+            });
+        } else if (node.isTextual()) {
+            for (String s : node.asText().split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
     public List<X509Certificate> caChain(String mount) {
         JsonNode data = vault.call("CA chain read", true, v -> VaultJson.data(v.logical().read(mount + "/cert/ca_chain")));
         String pem = data.path("ca_chain").asText(data.path("certificate").asText(""));

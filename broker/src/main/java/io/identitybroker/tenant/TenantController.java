@@ -35,7 +35,7 @@ public class TenantController {
     @RequiresCapability(path = "identity-broker/tenants", capability = "create")
     public HttpResponse<TenantView> create(HttpRequest<?> request, @Body TenantRequests.Create body) {
         Tenant tenant = tenants.create(body, RequestContext.of(request));
-        return HttpResponse.created(TenantView.of(tenant)).headers(h -> h.location(java.net.URI.create("/api/v1/tenants/" + tenant.id())));
+        return HttpResponse.created(tenants.view(tenant)).headers(h -> h.location(java.net.URI.create("/api/v1/tenants/" + tenant.id())));
     }
 
     /** Only the tenants the caller's Vault policies let it read. */
@@ -47,18 +47,18 @@ public class TenantController {
                 all.stream().map(t -> AdminAuthorizer.tenantPath(t.id())).toList());
         return Map.of("tenants", all.stream()
                 .filter(t -> AdminAuthorizer.grants(caps.getOrDefault(AdminAuthorizer.tenantPath(t.id()), Set.of()), "read"))
-                .map(TenantView::of).toList());
+                .map(tenants::view).toList());
     }
 
     @Get("/{tenant}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}", capability = "read")
     public TenantView get(@PathVariable String tenant) {
-        return TenantView.of(tenants.require(tenant));
+        return tenants.view(tenants.require(tenant));
     }
 
     @Patch("/{tenant}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}", capability = "update")
     public TenantView update(HttpRequest<?> request, @PathVariable String tenant, @Body TenantRequests.Update body) {
-        return TenantView.of(tenants.update(tenant, body, RequestContext.of(request)));
+        return tenants.view(tenants.update(tenant, body, RequestContext.of(request)));
     }
 }

@@ -13,8 +13,8 @@ interface TenantRepository extends CrudRepository<Tenant, String> {
 
     List<Tenant> findAllOrderById();
 
-    @Query("UPDATE tenants SET status = :status, display_name = :displayName, updated_at = :now WHERE id = :id")
-    int update(String id, TenantStatus status, String displayName, Instant now);
+    @Query("UPDATE tenants SET status = :status, display_name = :displayName, allow_dns_san = :allowDnsSan, updated_at = :now WHERE id = :id")
+    int update(String id, TenantStatus status, String displayName, boolean allowDnsSan, Instant now);
 
     @Query("""
             UPDATE tenants SET display_name = :displayName, pki_mount = :pkiMount, pki_role = :pkiRole,

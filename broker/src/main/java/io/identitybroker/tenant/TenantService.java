@@ -5,34 +5,50 @@ import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.pki.PkiBackend;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Creating, reading and suspending tenants. */
 @Singleton
 public class TenantService {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
+    /** How long a mount's CRL/OCSP URLs are reused: they change only when an operator rewrites config/urls. */
+    private static final Duration URLS_TTL = Duration.ofMinutes(5);
+
+    private record CachedUrls(PkiBackend.PkiUrls urls, Instant until) {
+    }
+
     private final TenantRepository tenants;
     private final PkiBackend pki;
     private final AuditLog audit;
     private final Clock clock;
+    private final ApplicationEventPublisher<TenantChanged> events;
+    private final Map<String, CachedUrls> urls = new ConcurrentHashMap<>();
     /** A provider: the sync also needs this service, and only some lookups need the sync. */
     private final Provider<TenantSync> sync;
 
     public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock,
-                         Provider<TenantSync> sync) {
+                         ApplicationEventPublisher<TenantChanged> events, Provider<TenantSync> sync) {
         this.tenants = tenants;
         this.sync = sync;
         this.pki = pki;
         this.audit = audit;
         this.clock = clock;
+        this.events = events;
     }
 
     @Transactional
@@ -42,20 +58,26 @@ public class TenantService {
         if (tenants.existsById(d.id())) {
             throw new ProblemException(HttpStatus.CONFLICT, "tenant_exists", "Conflict", "A tenant with this id exists.");
         }
-        return insert(d, Tenant.SOURCE_API, ctx);
+        return insert(d, Boolean.TRUE.equals(request.allowDnsSan()), Tenant.SOURCE_API, ctx);
     }
 
     /** Inserts a validated declaration after checking its PKI role in Vault; audits {@code tenant.created}. */
     @Transactional(Transactional.TxType.MANDATORY)
-    Tenant insert(TenantDeclaration d, String source, RequestContext ctx) {
+    Tenant insert(TenantDeclaration d, boolean allowDnsSan, String source, RequestContext ctx) {
         requireUsableRole(d.pkiMount(), d.pkiRole());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Tenant tenant = tenants.save(new Tenant(d.id(), d.displayName(), d.trustDomain(), d.pkiMount(), d.pkiRole(),
-                TenantStatus.ACTIVE, now, now, source));
+                TenantStatus.ACTIVE, now, now, allowDnsSan, source));
         audit.append(AuditRecord.success("tenant.created", tenant.id(), tenant.id(), ctx)
                 .with("trust_domain", tenant.trustDomain()).with("pki_mount", tenant.pkiMount())
-                .with("pki_role", tenant.pkiRole()).with("source", source));
+                .with("pki_role", tenant.pkiRole()).with("allow_dns_san", allowDnsSan).with("source", source));
+        events.publishEvent(new TenantChanged(tenant));
         return tenant;
+    }
+
+    /** Tells listeners (trust anchors) that a tenant changed outside {@link #update}. */
+    void changed(String id) {
+        tenants.findById(id).ifPresent(t -> events.publishEvent(new TenantChanged(t)));
     }
 
     /** The role must exist where the broker may sign with it, and must not let the CSR choose the identity. */
@@ -85,11 +107,15 @@ public class TenantService {
             }
         }
         String displayName = request.displayName() == null ? tenant.displayName() : TenantDeclaration.displayName(request.displayName());
-        tenants.update(id, status, displayName, clock.instant().truncatedTo(ChronoUnit.MICROS));
+        boolean allowDnsSan = request.allowDnsSan() == null ? tenant.allowDnsSan() : request.allowDnsSan();
+        tenants.update(id, status, displayName, allowDnsSan, clock.instant().truncatedTo(ChronoUnit.MICROS));
         audit.append(AuditRecord.success("tenant.updated", id, id, ctx)
                 .with("status_from", tenant.status().json()).with("status_to", status.json())
-                .with("display_name_changed", !displayName.equals(tenant.displayName())));
-        return require(id);
+                .with("display_name_changed", !displayName.equals(tenant.displayName()))
+                .with("allow_dns_san", allowDnsSan));
+        Tenant updated = require(id);
+        events.publishEvent(new TenantChanged(updated));
+        return updated;
     }
 
     /** The tenant; an unknown id that is declared in Vault KV is synced first (when that source is on). */
@@ -115,6 +141,25 @@ public class TenantService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<Tenant> all() {
         return tenants.findAllOrderById();
+    }
+
+    /**
+     * The tenant as the API shows it, with its mount's CRL and OCSP URLs (cached per mount). When
+     * Vault cannot be asked, the URLs are left out rather than failing the read.
+     */
+    public TenantView view(Tenant tenant) {
+        Instant now = clock.instant();
+        CachedUrls cached = urls.get(tenant.pkiMount());
+        if (cached == null || !now.isBefore(cached.until())) {
+            try {
+                cached = new CachedUrls(pki.urls(tenant.pkiMount()), now.plus(URLS_TTL));
+                urls.put(tenant.pkiMount(), cached);
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot read the PKI URLs of {}: {}", tenant.pkiMount(), e.getClass().getSimpleName());
+                return TenantView.of(tenant, PkiBackend.PkiUrls.NONE);
+            }
+        }
+        return TenantView.of(tenant, cached.urls());
     }
 
     private static ProblemException invalid(String detail) {

@@ -92,7 +92,8 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
                             now()) == 1) {
                         audit.append(AuditRecord.success("tenant.updated", t.id(), t.id(), ctx)
                                 .with("status_from", "active").with("status_to", "suspended")
-                                .with("reason", "declaration_removed"));
+                                .with("display_name_changed", false).with("reason", "declaration_removed"));
+                        service.get().changed(t.id());
                     }
                     return null;
                 });
@@ -124,7 +125,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
             transactions.executeWrite(status -> {
                 Tenant existing = tenants.findById(id).orElse(null);
                 if (existing == null) {
-                    service.get().insert(d, Tenant.SOURCE_VAULT_KV, ctx);
+                    service.get().insert(d, "true".equals(fields.get("allow_dns_san")), Tenant.SOURCE_VAULT_KV, ctx);
                     LOG.info("Tenant {} created from its Vault KV declaration", id);
                 } else if (!Tenant.SOURCE_VAULT_KV.equals(existing.source())) {
                     LOG.warn("Tenant {} is declared in Vault KV but was created through the API; the declaration is ignored", id);
@@ -139,6 +140,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
                             .with("status_from", existing.status().json()).with("status_to", "active")
                             .with("display_name_changed", !d.displayName().equals(existing.displayName()))
                             .with("pki_mount", d.pkiMount()).with("pki_role", d.pkiRole()));
+                    service.get().changed(id);
                 }
                 return null;
             });

@@ -106,8 +106,13 @@ public final class BrokerInstance implements AutoCloseable {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }
 
+    /** Closes the broker after checking every audit event it wrote against docs/events/ (see {@link EventContracts}). */
     @Override
     public void close() {
-        server.getApplicationContext().close();
+        try {
+            EventContracts.assertValid(this);
+        } finally {
+            server.getApplicationContext().close();
+        }
     }
 }

@@ -1,0 +1,44 @@
+package io.identitybroker.mtls;
+
+import io.identitybroker.api.ProblemException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+
+import java.util.Map;
+
+/**
+ * An agent route refused the caller. Carries what the audit event needs: the tenant and agent the
+ * request was about (when they exist) and the presented certificate's thumbprint, never a secret.
+ */
+public class AgentAuthenticationException extends ProblemException {
+    private final String tenantId;
+    private final String agentId;
+    private final String presentedX5t;
+
+    AgentAuthenticationException(HttpStatus status, String code, String detail, @Nullable String tenantId,
+                                 @Nullable String agentId, @Nullable String presentedX5t) {
+        super(status, code, status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : "Forbidden", detail,
+                code.equals("invalid_agent_credentials")
+                        ? Map.of("WWW-Authenticate", "Basic realm=\"identity-broker-agents\"") : Map.of(), null);
+        this.tenantId = tenantId;
+        this.agentId = agentId;
+        this.presentedX5t = presentedX5t;
+    }
+
+    /** The tenant of the agent named in the path, when that agent exists. */
+    @Nullable
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** The agent named in the path, when it exists. */
+    @Nullable
+    public String agentId() {
+        return agentId;
+    }
+
+    @Nullable
+    public String presentedX5t() {
+        return presentedX5t;
+    }
+}

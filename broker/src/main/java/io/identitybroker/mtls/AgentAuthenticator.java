@@ -1,0 +1,214 @@
+package io.identitybroker.mtls;
+
+import io.identitybroker.agent.Agent;
+import io.identitybroker.agent.AgentService;
+import io.identitybroker.agent.AgentStatus;
+import io.identitybroker.agent.CertificateBinding;
+import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.security.SecretTokens;
+import io.identitybroker.tenant.Tenant;
+import io.identitybroker.tenant.TenantService;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Authenticates every request on an agent route, from scratch: nothing is remembered per
+ * connection, so a revocation takes effect on the next request, keep-alive or not.
+ * <p>
+ * Checks, in order, each failure with its own problem type:
+ * <ol>
+ *   <li>a client certificate is present (401 {@code client_certificate_required}), unless
+ *       {@code broker.agent.mtls.required=false}, where the secret alone authenticates;</li>
+ *   <li>the chain validates by PKIX against the current anchors, bounded in length
+ *       (403 {@code client_certificate_untrusted}, {@code _chain_too_long}, {@code _not_yet_valid},
+ *       {@code _unsuitable}), and the leaf is not expired (401 {@code client_certificate_expired});</li>
+ *   <li>the identity is the single SPIFFE URI SAN of the broker's form, or a DNS SAN where the tenant
+ *       allows it (403 {@code client_certificate_identity_invalid});</li>
+ *   <li>the anchor is the CA of the tenant the identity names (403 {@code client_certificate_wrong_issuer}),
+ *       or the CA file where external SVIDs are accepted (403 {@code external_svid_not_accepted});</li>
+ *   <li>the identity names the agent in the path, in its tenant's trust domain
+ *       (403 {@code client_certificate_agent_mismatch}, {@code client_certificate_wrong_trust_domain});</li>
+ *   <li>the tenant is active (403 {@code tenant_suspended}); the agent is not revoked, and the
+ *       certificate's {@code x5t#S256} is its current binding or its previous one inside the grace
+ *       window (401 {@code client_certificate_revoked}, 403 {@code client_certificate_not_bound});
+ *       external SVIDs skip the binding check;</li>
+ *   <li>HTTP Basic {@code agent_id:secret} matches, in constant time (401 {@code invalid_agent_credentials}).</li>
+ * </ol>
+ */
+@Singleton
+public class AgentAuthenticator {
+    private static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String BASIC = "Basic ";
+
+    private final ClientCertificates certificates;
+    private final TrustAnchors anchors;
+    private final AgentService agents;
+    private final TenantService tenants;
+    private final MtlsProperties properties;
+    private final Clock clock;
+
+    public AgentAuthenticator(ClientCertificates certificates, TrustAnchors anchors, AgentService agents,
+                              TenantService tenants, MtlsProperties properties, Clock clock) {
+        this.certificates = certificates;
+        this.anchors = anchors;
+        this.agents = agents;
+        this.tenants = tenants;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** A syntactically valid agent id (a UUID), safe to record as an audit subject. */
+    public static boolean isAgentId(String value) {
+        return value != null && AGENT_ID.matcher(value).matches();
+    }
+
+    public AgentPrincipal authenticate(HttpRequest<?> request, String pathAgentId) {
+        Agent agent = isAgentId(pathAgentId) ? agents.findById(pathAgentId).orElse(null) : null;
+        Tenant tenant = agent == null ? null : tenants.find(agent.tenantId()).orElse(null);
+        Refusal refuse = new Refusal(tenant == null ? null : tenant.id(), agent == null ? null : agent.id());
+        List<X509Certificate> chain = certificates.presented(request);
+        Instant now = clock.instant();
+
+        if (chain.isEmpty()) {
+            if (properties.isRequired()) {
+                throw refuse.unauthorized("client_certificate_required",
+                        "Agent routes require mutual TLS with the agent's certificate.");
+            }
+            if (agent == null || tenant == null || agent.status() != AgentStatus.ACTIVE) {
+                throw refuse.badCredentials();
+            }
+            checkSecret(request, agent, refuse);
+            if (!tenant.isActive()) {
+                throw refuse.forbidden("tenant_suspended", "The agent's tenant is suspended.");
+            }
+            return new AgentPrincipal(agent, tenant, agents.currentBinding(agent.id()).orElse(null), null,
+                    AgentPrincipal.Method.SECRET_ONLY);
+        }
+
+        X509Certificate leaf = chain.get(0);
+        refuse.x5t = Thumbprints.x5tS256(leaf);
+        ChainValidator.Result chainResult = ChainValidator.validate(chain, anchors.anchorsFor(tenant), now,
+                properties.getMaxChainLength());
+        if (!chainResult.valid()) {
+            throw switch (chainResult.failure()) {
+                case EXPIRED -> refuse.unauthorized("client_certificate_expired", chainResult.detail());
+                case TOO_LONG -> refuse.forbidden("client_certificate_chain_too_long", chainResult.detail());
+                case NOT_YET_VALID -> refuse.forbidden("client_certificate_not_yet_valid", chainResult.detail());
+                case UNSUITABLE -> refuse.forbidden("client_certificate_unsuitable", chainResult.detail());
+                case UNTRUSTED -> refuse.forbidden("client_certificate_untrusted", chainResult.detail());
+            };
+        }
+        boolean external = chainResult.anchor().tenants().isEmpty();
+
+        AgentIdentity identity = identity(AgentIdentity.claimOf(leaf), tenant, external, refuse);
+        if (!external && !chainResult.anchor().tenants().contains(identity.tenant())) {
+            throw refuse.forbidden("client_certificate_wrong_issuer",
+                    "The certificate was not issued by the CA of the tenant its identity names.");
+        }
+        if (external && !properties.isAcceptExternalSvids()) {
+            throw refuse.forbidden("external_svid_not_accepted",
+                    "Certificates from the extra trust anchors (external SVIDs) are not accepted here.");
+        }
+        if (agent == null || tenant == null || !identity.agentId().equals(agent.id()) || !identity.tenant().equals(tenant.id())) {
+            throw refuse.forbidden("client_certificate_agent_mismatch",
+                    "The certificate's identity does not name the agent in the path.");
+        }
+        if (!identity.trustDomain().equals(tenant.trustDomain())) {
+            throw refuse.forbidden("client_certificate_wrong_trust_domain",
+                    "The certificate's trust domain is not the tenant's.");
+        }
+        if (!tenant.isActive()) {
+            throw refuse.forbidden("tenant_suspended", "The agent's tenant is suspended.");
+        }
+        if (agent.status() == AgentStatus.REVOKED) {
+            throw refuse.unauthorized("client_certificate_revoked", "The agent was revoked.");
+        }
+        CertificateBinding binding;
+        if (external) {
+            binding = agents.currentBinding(agent.id()).orElse(null);
+        } else {
+            binding = agents.bindingByThumbprint(refuse.x5t).filter(b -> b.agentId().equals(agent.id()))
+                    .orElseThrow(() -> refuse.forbidden("client_certificate_not_bound",
+                            "The certificate is not one the broker bound to this agent."));
+            if (!binding.acceptedAt(now)) {
+                throw refuse.unauthorized("client_certificate_revoked",
+                        "The certificate was revoked or replaced and its grace period ended.");
+            }
+        }
+        checkSecret(request, agent, refuse);
+        return new AgentPrincipal(agent, tenant, binding, leaf,
+                external ? AgentPrincipal.Method.EXTERNAL_SVID : AgentPrincipal.Method.BOUND_CERTIFICATE);
+    }
+
+    private AgentIdentity identity(AgentIdentity.Claim claim, Tenant tenant, boolean external, Refusal refuse) {
+        if (claim instanceof AgentIdentity.Spiffe spiffe) {
+            return AgentIdentity.ofSpiffe(spiffe.id()).orElseThrow(() -> refuse.forbidden("client_certificate_identity_invalid",
+                    "The SPIFFE ID is not of the form spiffe://<trust_domain>/tenant/<tenant>/agent/<agent_id>."));
+        }
+        if (claim instanceof AgentIdentity.Dns dns) {
+            if (external || tenant == null || !tenant.allowDnsSan()) {
+                throw refuse.forbidden("client_certificate_identity_invalid",
+                        "The certificate has no SPIFFE ID, and DNS SAN identities are not enabled for this tenant.");
+            }
+            return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> refuse.forbidden(
+                    "client_certificate_agent_mismatch", "The DNS SAN does not name the agent in the path."));
+        }
+        throw refuse.forbidden("client_certificate_identity_invalid", ((AgentIdentity.Invalid) claim).why());
+    }
+
+    private static void checkSecret(HttpRequest<?> request, Agent agent, Refusal refuse) {
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.length() > 512
+                || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            throw refuse.badCredentials();
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw refuse.badCredentials();
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0 || !decoded.substring(0, colon).equals(agent.id())
+                || !SecretTokens.matches(decoded.substring(colon + 1), agent.secretHash())) {
+            throw refuse.badCredentials();
+        }
+    }
+
+    /** Builds refusals that carry what the audit event records. */
+    private static final class Refusal {
+        private final String tenantId;
+        private final String agentId;
+        private String x5t;
+
+        Refusal(String tenantId, String agentId) {
+            this.tenantId = tenantId;
+            this.agentId = agentId;
+        }
+
+        AgentAuthenticationException unauthorized(String code, String detail) {
+            return new AgentAuthenticationException(HttpStatus.UNAUTHORIZED, code, detail, tenantId, agentId, x5t);
+        }
+
+        AgentAuthenticationException forbidden(String code, String detail) {
+            return new AgentAuthenticationException(HttpStatus.FORBIDDEN, code, detail, tenantId, agentId, x5t);
+        }
+
+        AgentAuthenticationException badCredentials() {
+            return unauthorized("invalid_agent_credentials",
+                    "Send the agent secret as HTTP Basic credentials '<agent_id>:<secret>'.");
+        }
+    }
+
+}
