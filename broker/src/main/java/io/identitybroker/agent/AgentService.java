@@ -96,10 +96,10 @@ public class AgentService {
         return bindings.findByX5tS256(x5tS256);
     }
 
-    /** The agent a certificate thumbprint is bound to, with both statuses, in one query (token introspection). */
+    /** The binding of a thumbprint with its agent's status: the unique index on x5t_s256, then the agent's primary key. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<BoundCertificate> boundCertificate(String x5tS256) {
-        return bindings.boundCertificate(x5tS256).map(r -> new BoundCertificate(r.agentId(), r.tenantId(),
-                AgentStatus.valueOf(r.agentStatus()), BindingStatus.valueOf(r.bindingStatus()), r.graceUntil(), r.notAfter()));
+        return bindings.findByX5tS256(x5tS256)
+                .flatMap(b -> agents.findById(b.agentId()).map(a -> new BoundCertificate(b, a.status())));
     }
 }

@@ -1,25 +1,27 @@
 package io.identitybroker.agent;
 
-import io.micronaut.core.annotation.Nullable;
-
 import java.time.Instant;
 
 /**
  * A certificate binding together with its agent's status: what deciding "does this thumbprint
- * still stand for this agent" needs, read in one indexed query.
+ * still stand for this agent" needs (token introspection).
  */
-public record BoundCertificate(String agentId, String tenantId, AgentStatus agentStatus, BindingStatus bindingStatus,
-                               @Nullable Instant graceUntil, Instant notAfter) {
+public record BoundCertificate(CertificateBinding binding, AgentStatus agentStatus) {
+
+    public String agentId() {
+        return binding.agentId();
+    }
+
+    public String tenantId() {
+        return binding.tenantId();
+    }
 
     /**
-     * True while the agent is active and the binding is current, or previous and inside its
-     * rotation grace window, and the certificate has not expired.
+     * True while the agent is not revoked, the certificate has not expired, and the binding is
+     * accepted as the agent-route mTLS check accepts it ({@link CertificateBinding#acceptedAt}:
+     * current, or previous inside its rotation grace window).
      */
     public boolean acceptedAt(Instant now) {
-        if (agentStatus != AgentStatus.ACTIVE || !now.isBefore(notAfter)) {
-            return false;
-        }
-        return bindingStatus == BindingStatus.CURRENT
-                || (bindingStatus == BindingStatus.PREVIOUS && graceUntil != null && now.isBefore(graceUntil));
+        return agentStatus == AgentStatus.ACTIVE && now.isBefore(binding.notAfter()) && binding.acceptedAt(now);
     }
 }

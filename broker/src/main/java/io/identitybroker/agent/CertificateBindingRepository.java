@@ -18,13 +18,6 @@ interface CertificateBindingRepository extends CrudRepository<CertificateBinding
 
     Optional<CertificateBinding> findByAgentIdAndStatus(String agentId, BindingStatus status);
 
-    /** The binding of a thumbprint with its agent's status: the unique index on x5t_s256, then the agent's primary key. */
-    @Query("""
-            SELECT b.agent_id, b.tenant_id, a.status AS agent_status, b.status AS binding_status, b.grace_until, b.not_after
-            FROM certificate_bindings b JOIN agents a ON a.id = b.agent_id
-            WHERE b.x5t_s256 = :x5tS256""")
-    Optional<BindingRow> boundCertificate(String x5tS256);
-
     /** The rotation's compare-and-swap: only the binding the agent authenticated with, only while it is current. */
     @Query("UPDATE certificate_bindings SET status = 'PREVIOUS', grace_until = :graceUntil WHERE id = :id AND agent_id = :agentId AND status = 'CURRENT'")
     int demoteCurrent(String id, String agentId, Instant graceUntil);
