@@ -3,6 +3,7 @@ package io.identitybroker.oauth;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.mtls.AgentAuthenticationException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,18 @@ public class ClientAuthenticationFailures {
      *                 arbitrary input does not end up in the audit trail)
      */
     public void record(RequestContext ctx, String endpoint, String reason, String tenant, String clientId) {
+        record(ctx, endpoint, reason, tenant, clientId, null);
+    }
+
+    /** The same, with the thumbprint of the certificate the caller presented (public, identifies the certificate). */
+    public void record(RequestContext ctx, String endpoint, String reason, String tenant, String clientId, String x5tS256) {
         LOG.info("Client authentication failed at {}: {}", endpoint, reason);
-        audit.appendAlone(AuditRecord.failure(EVENT, tenant, clientId, ctx, reason).with("endpoint", endpoint));
+        audit.appendAlone(AuditRecord.failure(EVENT, tenant, clientId, ctx, reason).with("endpoint", endpoint)
+                .with("x5t#S256", x5tS256));
+    }
+
+    /** A refusal of the agent-route mTLS checks, under its own code. */
+    public void record(RequestContext ctx, String endpoint, AgentAuthenticationException e) {
+        record(ctx, endpoint, e.code(), e.tenantId(), e.agentId(), e.presentedX5t());
     }
 }
