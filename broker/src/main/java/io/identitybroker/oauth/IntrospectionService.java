@@ -60,10 +60,21 @@ public class IntrospectionService {
         return Optional.of(verified);
     }
 
-    /** The RFC 7662 response body. */
+    /** The RFC 7662 response body, for a resource server that may see every tenant's tokens. */
     public Map<String, Object> introspect(String token) {
+        return introspect(token, null);
+    }
+
+    /**
+     * The RFC 7662 response body for a caller limited to one tenant (an agent): another tenant's
+     * token is {@code active: false}, exactly like an unknown one, so it learns nothing about it.
+     *
+     * @param callerTenant the only tenant whose tokens may show as active; null for all
+     */
+    public Map<String, Object> introspect(String token, String callerTenant) {
         Map<String, Object> body = new LinkedHashMap<>();
-        Optional<AccessToken> active = activeToken(token);
+        Optional<AccessToken> active = activeToken(token)
+                .filter(t -> callerTenant == null || callerTenant.equals(t.tenant()));
         if (active.isEmpty()) {
             body.put("active", false);
             return body;
