@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerTest;
+import io.identitybroker.testing.Csrs;
+import io.identitybroker.testing.EnrolledAgent;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
-import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -26,24 +28,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 4's "Must hold" list for the verifier and introspection, against the real Vault (transit
- * signs, PKI issues the agents' certificates) and the broker over real TLS.
+ * signs, PKI issues the agents' certificates) and the broker over real TLS: tokens come from the
+ * token endpoint over mTLS; revocation and rotation go through the real admin and agent routes.
  */
 class CertificateBoundTokensTest extends BrokerTest {
     private static final String ISSUER = "https://broker.test";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration GRACE = Duration.ofSeconds(3);
 
     private EnrolledAgent agentA;
     private EnrolledAgent agentB;
 
     @Override
     protected Map<String, Object> databaseProperties() {
-        return Map.of("broker.oauth.issuer", ISSUER);
+        // A short rotation grace, and a sweep that revokes grace-expired certificates soon after.
+        return Map.of("broker.oauth.issuer", ISSUER, "broker.rotation.grace", GRACE.toMillis() + "ms",
+                "broker.rotation.sweep-interval", "1s");
     }
 
     @BeforeAll
     void enrollAgents() {
         agentA = EnrolledAgent.enroll(fixtures, "acme");
         agentB = EnrolledAgent.enroll(fixtures, "acme");
+    }
+
+    /** A token from the real token endpoint, requested over mTLS with the agent's certificate. */
+    private String issueToken(EnrolledAgent agent) {
+        return TokenRequests.issue(agent.mtls(broker, vault), agent);
+    }
+
+    private BrokerApi.Response requestToken(EnrolledAgent agent) {
+        return TokenRequests.post(agent.mtls(broker, vault), TokenRequests.form(agent, ""));
     }
 
     private Jwks servedJwks() {
@@ -84,7 +99,7 @@ class CertificateBoundTokensTest extends BrokerTest {
 
     @Test
     void tokenOfAgentAPassesWithAsCertificateAndFailsWithBs() {
-        String token = agentA.issueToken(broker);
+        String token = issueToken(agentA);
         AccessToken verified = verifier().verify(token, agentA.certificate());
         assertEquals(agentA.spiffeId(), verified.subject());
         assertEquals("binding_mismatch", reason(token, agentB.certificate()));
@@ -93,7 +108,7 @@ class CertificateBoundTokensTest extends BrokerTest {
 
     @Test
     void tokenWithoutCnfFailsTheVerifierAndIsInactive() throws Exception {
-        Map<String, Object> claims = claimsOf(agentA.issueToken(broker));
+        Map<String, Object> claims = claimsOf(issueToken(agentA));
         claims.remove("cnf");
         String unbound = transitSigned(claims);
         assertEquals("missing_binding", reason(unbound, agentA.certificate()));
@@ -102,7 +117,7 @@ class CertificateBoundTokensTest extends BrokerTest {
 
     @Test
     void noneHmacUnknownOrTraversalKidAndJkuAreRejected() throws Exception {
-        String good = agentA.issueToken(broker);
+        String good = issueToken(agentA);
         String[] parts = good.split("\\.");
         JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
         Map<String, Object> claims = claimsOf(good);
@@ -137,7 +152,7 @@ class CertificateBoundTokensTest extends BrokerTest {
 
     @Test
     void introspectionReportsTheTokenWhileActive() {
-        String token = agentA.issueToken(broker);
+        String token = issueToken(agentA);
         BrokerApi.Response r = introspect(token, vault.platformAdminToken());
         assertEquals(200, r.status(), r.raw());
         JsonNode b = r.body();
@@ -146,51 +161,76 @@ class CertificateBoundTokensTest extends BrokerTest {
         assertEquals(agentA.agentId(), b.path("client_id").asText());
         assertEquals("acme", b.path("tenant").asText());
         assertEquals("orders.read", b.path("scope").asText());
-        assertEquals(agentA.x5tS256(), b.path("cnf").path("x5t#S256").asText());
+        assertEquals(agentA.x5t(), b.path("cnf").path("x5t#S256").asText());
         assertTrue(b.path("exp").asLong() > Instant.now().getEpochSecond());
         assertTrue(b.path("iat").asLong() <= Instant.now().getEpochSecond());
     }
 
     @Test
-    void revokedAgentsTokenIsInactiveOnTheVeryNextCall() {
+    void afterAnAdminRevokeTheTokenIsInactiveOnTheVeryNextCallAndTheTokenEndpointRefusesTheAgent() {
         EnrolledAgent agent = EnrolledAgent.enroll(fixtures, "acme");
-        String token = agent.issueToken(broker);
+        String token = issueToken(agent);
         assertTrue(active(token));
-        // Stand-in for the admin revoke route of the agent lifecycle (issue 3): the same row change.
-        assertEquals(1, broker.update("UPDATE agents SET status = 'REVOKED', revoked_at = ? WHERE id = ?",
-                Timestamp.from(Instant.now()), agent.agentId()));
+        BrokerApi.Response revoked = api.post("/api/v1/tenants/acme/agents/" + agent.agentId() + "/revoke", null,
+                vault.adminToken("acme"));
+        assertEquals(200, revoked.status(), revoked.raw());
+
         assertFalse(active(token));
+        BrokerApi.Response refused = requestToken(agent);
+        assertEquals(401, refused.status(), refused.raw());
+        assertEquals("invalid_client", refused.body().path("error").asText());
+        assertEquals("no-store", refused.header("Cache-Control"));
+        List<Map<String, Object>> events = broker.query("SELECT subject, details FROM audit_events"
+                + " WHERE type = 'oauth.client_authentication.failed' AND subject = ?", agent.agentId());
+        assertEquals(1, events.size(), events.toString());
+        assertTrue(String.valueOf(events.get(0).get("details")).contains("client_certificate_revoked"), events.toString());
     }
 
     @Test
-    void revokedBindingsTokenIsInactive() {
+    void afterRotationThePreviousCertificatesTokensStayActiveUntilTheGraceEndsThenNot() throws Exception {
         EnrolledAgent agent = EnrolledAgent.enroll(fixtures, "acme");
-        String token = agent.issueToken(broker);
-        assertTrue(active(token));
-        broker.update("UPDATE certificate_bindings SET status = 'REVOKED', revoked_at = ? WHERE x5t_s256 = ?",
-                Timestamp.from(Instant.now()), agent.x5tS256());
-        assertFalse(active(token));
-    }
+        String oldToken = issueToken(agent);
+        Csrs.Csr csr = Csrs.p256();
+        BrokerApi.Response r = agent.mtls(broker, vault).send("POST", agent.path() + "/certificate/rotate",
+                Map.of("csr", csr.pem()), null, agent.basic());
+        assertEquals(200, r.status(), r.raw());
+        Instant graceEnds = Instant.now().plus(GRACE);
+        EnrolledAgent rotated = agent.rotated(csr.keys(), r.body());
 
-    @Test
-    void previousCertificatesTokenStaysActiveUntilTheGraceWindowEnds() throws Exception {
-        EnrolledAgent agent = EnrolledAgent.enroll(fixtures, "acme");
-        String token = agent.issueToken(broker);
-        Instant graceUntil = Instant.now().plusSeconds(3);
-        // What a rotation leaves behind for the old certificate (issue 3 switches the binding this way).
-        broker.update("UPDATE certificate_bindings SET status = 'PREVIOUS', grace_until = ? WHERE x5t_s256 = ?",
-                Timestamp.from(graceUntil), agent.x5tS256());
-        assertTrue(active(token));
-        verifier().verify(token, agent.certificate());
-        Thread.sleep(Math.max(0, graceUntil.toEpochMilli() - System.currentTimeMillis()) + 200);
-        assertFalse(active(token));
+        // inside the grace: the old token, and a token the old certificate still obtains, are active
+        assertTrue(active(oldToken));
+        verifier().verify(oldToken, agent.certificate());
+        String lateOldToken = issueToken(agent);
+        assertTrue(active(lateOldToken));
+        // a token bound to the replaced certificate does not outlive its grace
+        assertTrue(claimsOf(lateOldToken).get("exp") instanceof Number n && n.longValue() <= graceEnds.getEpochSecond() + 1);
+        String newToken = issueToken(rotated);
+        assertEquals(rotated.x5t(), introspect(newToken, vault.platformAdminToken()).body().path("cnf").path("x5t#S256").asText());
+        assertEquals("binding_mismatch", reason(newToken, agent.certificate()));
+
+        Thread.sleep(Math.max(0, graceEnds.toEpochMilli() - System.currentTimeMillis()) + 300);
+        assertFalse(active(oldToken));
+        assertFalse(active(lateOldToken));
+        assertTrue(active(newToken));
+        assertEquals(401, requestToken(agent).status());
+
+        // and once the sweep has revoked the old certificate in Vault (binding REVOKED), still inactive
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (broker.count("SELECT COUNT(*) FROM certificate_bindings WHERE x5t_s256 = ? AND status = 'REVOKED'",
+                agent.x5t()) == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(1, broker.count("SELECT COUNT(*) FROM certificate_bindings WHERE x5t_s256 = ? AND status = 'REVOKED'",
+                agent.x5t()));
+        assertFalse(active(oldToken));
+        assertTrue(active(newToken));
     }
 
     @Test
     void suspendedTenantsTokensAreInactive() {
         fixtures.tenant("globex");
         EnrolledAgent agent = EnrolledAgent.enroll(fixtures, "globex");
-        String token = agent.issueToken(broker);
+        String token = issueToken(agent);
         assertTrue(active(token));
         assertEquals(200, api.send("PATCH", "/api/v1/tenants/globex", Map.of("status", "suspended"),
                 vault.platformAdminToken(), Map.of()).status());
@@ -199,23 +239,23 @@ class CertificateBoundTokensTest extends BrokerTest {
 
     @Test
     void expiredOrTamperedTokensAreInactive() throws Exception {
-        Map<String, Object> claims = claimsOf(agentA.issueToken(broker));
+        Map<String, Object> claims = claimsOf(issueToken(agentA));
         claims.put("exp", Instant.now().getEpochSecond() - 10);
         assertFalse(active(transitSigned(claims)));
-        String good = agentA.issueToken(broker);
+        String good = issueToken(agentA);
         String[] p = good.split("\\.");
         Map<String, Object> widened = claimsOf(good);
         widened.put("scope", "orders.read orders.write");
         assertFalse(active(p[0] + "." + TestJws.part(widened) + "." + p[2]));
         // A token naming another agent's certificate is not that agent's token.
         Map<String, Object> swapped = claimsOf(good);
-        swapped.put("cnf", Map.of("x5t#S256", agentB.x5tS256()));
+        swapped.put("cnf", Map.of("x5t#S256", agentB.x5t()));
         assertFalse(active(transitSigned(swapped)));
     }
 
     @Test
     void introspectionNeverReadsVaultPerRequest() throws Exception {
-        String token = agentA.issueToken(broker);
+        String token = issueToken(agentA);
         MeterRegistry metrics = broker.context().getBean(MeterRegistry.class);
         active(token);
         double reads = metrics.counter("broker.oauth.transit.key.reads").count();
@@ -235,7 +275,7 @@ class CertificateBoundTokensTest extends BrokerTest {
 
     @Test
     void introspectionNeedsAVaultTokenWithReadOnTheIntrospectPath() {
-        String token = agentA.issueToken(broker);
+        String token = issueToken(agentA);
         long before = broker.count("SELECT COUNT(*) FROM audit_events WHERE type = 'oauth.client_authentication.failed'");
 
         BrokerApi.Response none = introspect(token, null);

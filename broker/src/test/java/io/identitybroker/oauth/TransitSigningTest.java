@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerTest;
+import io.identitybroker.testing.EnrolledAgent;
 import io.identitybroker.testing.TestVault;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Tokens signed by the real Vault transit key, checked against the JWKS served over HTTPS. */
+/** Tokens from the token endpoint (mTLS), signed by the real Vault transit key, checked against the JWKS served over HTTPS. */
 class TransitSigningTest extends BrokerTest {
     private EnrolledAgent agent;
+    private BrokerApi client;
 
     @Override
     protected Map<String, Object> databaseProperties() {
@@ -35,6 +37,7 @@ class TransitSigningTest extends BrokerTest {
     @BeforeAll
     void enrollAgent() {
         agent = EnrolledAgent.enroll(fixtures, "acme");
+        client = agent.mtls(broker, vault);
     }
 
     private CertificateBoundTokenVerifier verifierFromServedJwks() {
@@ -58,7 +61,7 @@ class TransitSigningTest extends BrokerTest {
 
     @Test
     void aTransitSignedTokenVerifiesAgainstTheServedJwksWithItsCertificate() {
-        String jwt = agent.issueToken(broker);
+        String jwt = TokenRequests.issue(client, agent);
         JsonNode header = header(jwt);
         assertEquals("ES256", header.path("alg").asText());
         assertEquals("at+jwt", header.path("typ").asText());
@@ -118,7 +121,7 @@ class TransitSigningTest extends BrokerTest {
         try {
             List<Callable<String>> work = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                work.add(() -> agent.issueToken(broker));
+                work.add(() -> TokenRequests.issue(client, agent));
             }
             List<String> tokens = new ArrayList<>();
             for (Future<String> f : pool.invokeAll(work)) {
@@ -139,7 +142,7 @@ class TransitSigningTest extends BrokerTest {
 
     @Test
     void afterATransitRotationOldTokensStillVerifyAndNewOnesCarryTheNewKid() {
-        String before = agent.issueToken(broker);
+        String before = TokenRequests.issue(client, agent);
         String oldKid = header(before).path("kid").asText();
 
         vault.request("POST", "transit/keys/identity-broker-jwt/rotate", null);
@@ -147,7 +150,7 @@ class TransitSigningTest extends BrokerTest {
         assertFalse(newKid.equals(oldKid));
 
         // The very next token already names the new version: the signer notices Vault signed with it.
-        String after = agent.issueToken(broker);
+        String after = TokenRequests.issue(client, agent);
         assertEquals(newKid, header(after).path("kid").asText());
 
         CertificateBoundTokenVerifier verifier = verifierFromServedJwks();
@@ -162,7 +165,7 @@ class TransitSigningTest extends BrokerTest {
     void aStaleJwksFindsTheNewKeyAfterARefresh() {
         CertificateBoundTokenVerifier stale = verifierFromServedJwks();
         vault.request("POST", "transit/keys/identity-broker-jwt/rotate", null);
-        String after = agent.issueToken(broker);
+        String after = TokenRequests.issue(client, agent);
         InvalidAccessTokenException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidAccessTokenException.class,
                 () -> stale.verify(after, agent.certificate()));
         assertEquals("unknown_key", e.reason());
@@ -172,7 +175,7 @@ class TransitSigningTest extends BrokerTest {
 
     @Test
     void issuanceCountsAreMetricsForOperatorsOnly() {
-        agent.issueToken(broker);
+        TokenRequests.issue(client, agent);
         assertEquals(401, api.get("/metrics/broker.oauth.tokens.issued", null).status());
         assertEquals(403, api.get("/metrics/broker.oauth.tokens.issued", vault.adminToken("acme")).status());
         BrokerApi.Response r = api.get("/metrics/broker.oauth.tokens.issued?tag=tenant:acme", vault.platformAdminToken());
