@@ -1,6 +1,7 @@
 package io.identitybroker.oauth;
 
 import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ class CertificateBoundTokenVerifierTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
     private final KeyPair key = TestJws.p256();
-    private final X509Certificate certA = TestJws.certificate("agent-a");
-    private final X509Certificate certB = TestJws.certificate("agent-b");
+    private final X509Certificate certA = TestCertificates.selfSigned(TestJws.p256(), "spiffe://example.org/agent-a");
+    private final X509Certificate certB = TestCertificates.selfSigned(TestJws.p256(), "spiffe://example.org/agent-b");
     private final Jwks jwks = new Jwks(Map.of("k-v1", (ECPublicKey) key.getPublic()));
     private final CertificateBoundTokenVerifier verifier = CertificateBoundTokenVerifier.builder(jwks)
             .issuer(ISSUER).audience(AUDIENCE).leeway(Duration.ofSeconds(30))
