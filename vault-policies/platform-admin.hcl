@@ -18,3 +18,8 @@ path "identity-broker/tenants/*" {
 path "identity-broker/introspect" {
   capabilities = ["create", "read", "update", "delete", "list"]
 }
+
+# Operational metrics (GET /metrics): token issuance counts, transit batching.
+path "identity-broker/metrics" {
+  capabilities = ["read"]
+}

@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  *       external SVIDs skip the binding check;</li>
  *   <li>HTTP Basic {@code agent_id:secret} matches, in constant time (401 {@code invalid_agent_credentials}).</li>
  * </ol>
+ * {@link #authenticateTlsClient} (OAuth2 {@code tls_client_auth}) runs checks 1 to 6, always requiring
+ * the certificate, and instead of the secret checks the certificate against the client's registration.
  */
 @Singleton
 public class AgentAuthenticator {
@@ -72,18 +74,18 @@ public class AgentAuthenticator {
         return value != null && AGENT_ID.matcher(value).matches();
     }
 
+    /** mTLS (unless {@code broker.agent.mtls.required=false}) plus the agent secret: the agent routes. */
     public AgentPrincipal authenticate(HttpRequest<?> request, String pathAgentId) {
-        Agent agent = isAgentId(pathAgentId) ? agents.findById(pathAgentId).orElse(null) : null;
-        Tenant tenant = agent == null ? null : tenants.find(agent.tenantId()).orElse(null);
-        Refusal refuse = new Refusal(tenant == null ? null : tenant.id(), agent == null ? null : agent.id());
+        Caller caller = caller(pathAgentId);
+        Refusal refuse = caller.refuse();
         List<X509Certificate> chain = certificates.presented(request);
-        Instant now = clock.instant();
 
         if (chain.isEmpty()) {
             if (properties.isRequired()) {
-                throw refuse.unauthorized("client_certificate_required",
-                        "Agent routes require mutual TLS with the agent's certificate.");
+                throw refuse.certificateRequired();
             }
+            Agent agent = caller.agent();
+            Tenant tenant = caller.tenant();
             if (agent == null || tenant == null || agent.status() != AgentStatus.ACTIVE) {
                 throw refuse.badCredentials();
             }
@@ -94,7 +96,55 @@ public class AgentAuthenticator {
             return new AgentPrincipal(agent, tenant, agents.currentBinding(agent.id()).orElse(null), null,
                     AgentPrincipal.Method.SECRET_ONLY);
         }
+        AgentPrincipal principal = checkCertificate(chain, caller);
+        checkSecret(request, principal.agent(), refuse);
+        return principal;
+    }
 
+    /**
+     * RFC 8705 §2.1 {@code tls_client_auth} for the OAuth2 endpoints: the certificate checks of
+     * {@link #authenticate} without the secret, a certificate always required (whatever
+     * {@code broker.agent.mtls.required} says), and two more rules: the certificate's URI SAN must be
+     * exactly the client's registered {@code tls_client_auth_san_uri} (the agent's SPIFFE ID; a DNS
+     * SAN identity does not qualify: 403 {@code client_certificate_san_uri_mismatch}), and it must be
+     * a certificate the broker bound (an external SVID's thumbprint is bound to nothing, so a token
+     * bound to it could never be introspected: 403 {@code client_certificate_not_bound}).
+     */
+    public AgentPrincipal authenticateTlsClient(HttpRequest<?> request, String clientId) {
+        Caller caller = caller(clientId);
+        List<X509Certificate> chain = certificates.presented(request);
+        if (chain.isEmpty()) {
+            throw caller.refuse().certificateRequired();
+        }
+        AgentPrincipal principal = checkCertificate(chain, caller);
+        if (!(AgentIdentity.claimOf(principal.certificate()) instanceof AgentIdentity.Spiffe spiffe)
+                || !spiffe.id().toString().equals(principal.agent().spiffeId())) {
+            throw caller.refuse().forbidden("client_certificate_san_uri_mismatch",
+                    "The certificate's URI SAN is not the client's registered SPIFFE ID (tls_client_auth_san_uri).");
+        }
+        if (principal.method() != AgentPrincipal.Method.BOUND_CERTIFICATE) {
+            throw caller.refuse().forbidden("client_certificate_not_bound",
+                    "tls_client_auth needs a certificate the broker bound to this client.");
+        }
+        return principal;
+    }
+
+    /** The agent a request names (when it exists), its tenant, and the refusal builder for both. */
+    private record Caller(Agent agent, Tenant tenant, Refusal refuse) {
+    }
+
+    private Caller caller(String agentId) {
+        Agent agent = isAgentId(agentId) ? agents.findById(agentId).orElse(null) : null;
+        Tenant tenant = agent == null ? null : tenants.find(agent.tenantId()).orElse(null);
+        return new Caller(agent, tenant, new Refusal(tenant == null ? null : tenant.id(), agent == null ? null : agent.id()));
+    }
+
+    /** Checks 2 to 6 of the class comment, on a presented chain (leaf first). */
+    private AgentPrincipal checkCertificate(List<X509Certificate> chain, Caller caller) {
+        Agent agent = caller.agent();
+        Tenant tenant = caller.tenant();
+        Refusal refuse = caller.refuse();
+        Instant now = clock.instant();
         X509Certificate leaf = chain.get(0);
         refuse.x5t = Thumbprints.x5tS256(leaf);
         ChainValidator.Result chainResult = ChainValidator.validate(chain, anchors.anchorsFor(tenant), now,
@@ -145,7 +195,6 @@ public class AgentAuthenticator {
                         "The certificate was revoked or replaced and its grace period ended.");
             }
         }
-        checkSecret(request, agent, refuse);
         return new AgentPrincipal(agent, tenant, binding, leaf,
                 external ? AgentPrincipal.Method.EXTERNAL_SVID : AgentPrincipal.Method.BOUND_CERTIFICATE);
     }
@@ -203,6 +252,10 @@ public class AgentAuthenticator {
 
         AgentAuthenticationException forbidden(String code, String detail) {
             return new AgentAuthenticationException(HttpStatus.FORBIDDEN, code, detail, tenantId, agentId, x5t);
+        }
+
+        AgentAuthenticationException certificateRequired() {
+            return unauthorized("client_certificate_required", "Agent routes require mutual TLS with the agent's certificate.");
         }
 
         AgentAuthenticationException badCredentials() {

@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<HttpRequest<?>> {
     static final String TOKEN_ATTRIBUTE = "identitybroker.admin-token";
     private static final String BEARER = "Bearer ";
+    private static final String INTROSPECTION_PATH = "/oauth2/introspect";
 
     private final AdminAuthorizer authorizer;
     private final Scheduler blocking;
@@ -51,10 +52,16 @@ public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<Ht
                 }).orElseGet(Mono::empty));
     }
 
-    /** Agent and OAuth routes authenticate differently; a Vault token there is ignored. */
+    /**
+     * Agent and OAuth routes authenticate differently; a Vault token there is ignored. The one
+     * exceptions are introspection, which resource servers may call with a Vault token (matched
+     * exactly, so no other {@code /oauth2} route ever sees an admin identity), and the operators'
+     * metrics endpoint.
+     */
     private static boolean isAdminRoute(HttpRequest<?> request) {
         String path = request.getPath();
-        return path.startsWith("/api/v1/tenants");
+        return path.startsWith("/api/v1/tenants") || path.equals(INTROSPECTION_PATH)
+                || MetricsEndpointRule.isMetricsPath(path);
     }
 
     static Optional<String> tokenOf(HttpRequest<?> request) {

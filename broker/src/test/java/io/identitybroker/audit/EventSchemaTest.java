@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventSchemaTest {
     static final Set<String> TYPES = Set.of("tenant.created", "tenant.updated", "agent.enrollment_token.issued",
             "agent.enrollment_token.revoked", "agent.enrollment.failed", "agent.enrolled", "agent.certificate.rotated",
-            "agent.secret.rotated", "agent.secret.revoked", "agent.revoked", "agent.certificate.revoked");
+            "agent.secret.rotated", "agent.secret.revoked", "agent.revoked", "agent.certificate.revoked",
+            "oauth.client_authentication.failed");
 
     @Test
     void everyTypeHasASchemaAndTheAsyncApiDocumentNamesIt() throws Exception {
@@ -58,6 +59,10 @@ class EventSchemaTest {
             assertEquals(401, f.exchange(token.path("token").asText(), Csrs.p256().pem()).status());
             EnrolledAgent agent = EnrolledAgent.enroll(f, "acme");
             BrokerApi client = agent.mtls(broker, vault);
+            assertEquals(200, client.postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + agent.agentId(),
+                    null).status());
+            assertEquals(401, api.postForm("/oauth2/token", "grant_type=client_credentials&client_id=" + agent.agentId(),
+                    null).status(), "no client certificate");
             assertEquals(200, client.send("POST", agent.path() + "/certificate/rotate", Map.of("csr", Csrs.p256().pem()),
                     null, agent.basic()).status());
             assertEquals(401, client.send("POST", agent.path() + "/certificate/rotate", Map.of("csr", Csrs.p256().pem()),

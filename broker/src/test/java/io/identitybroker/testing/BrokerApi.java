@@ -60,12 +60,17 @@ public final class BrokerApi {
         return send("POST", path, body, vaultToken, Map.of());
     }
 
+    /** POSTs an {@code application/x-www-form-urlencoded} body (the OAuth endpoints). */
+    public Response postForm(String path, String formBody, String vaultToken) {
+        return send("POST", path, formBody, vaultToken, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
+
     public Response send(String method, String path, Object body, String vaultToken, Map<String, String> headers) {
         try {
             String payload = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                     .method(method, payload == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
-            if (payload != null) {
+            if (payload != null && !headers.containsKey("Content-Type")) {
                 b.header("Content-Type", "application/json");
             }
             if (vaultToken != null) {

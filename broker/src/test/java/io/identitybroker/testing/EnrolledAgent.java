@@ -19,8 +19,13 @@ public record EnrolledAgent(String tenant, String agentId, String spiffeId, KeyP
 
     /** Enrolls a fresh agent of {@code tenant} with a P-256 key. */
     public static EnrolledAgent enroll(Fixtures fixtures, String tenant) {
+        return enroll(fixtures, tenant, List.of("orders.read"));
+    }
+
+    /** The same, for an agent that may request {@code scopes} as an OAuth2 client. */
+    public static EnrolledAgent enroll(Fixtures fixtures, String tenant, List<String> scopes) {
         Csrs.Csr csr = Csrs.p256();
-        BrokerApi.Response r = fixtures.exchange(fixtures.tokenSecret(tenant), csr.pem());
+        BrokerApi.Response r = fixtures.exchange(fixtures.token(tenant, 1, 600, scopes).path("token").asText(), csr.pem());
         if (r.status() != 200) {
             throw new AssertionError("enrollment failed: " + r.status() + " " + r.raw());
         }

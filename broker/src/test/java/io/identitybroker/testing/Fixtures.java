@@ -28,12 +28,17 @@ public final class Fixtures {
 
     /** Issues a token as the tenant's own admin; returns the response (with the secret in {@code token}). */
     public JsonNode token(String tenant, int maxUses, long ttlSeconds) {
+        return token(tenant, maxUses, ttlSeconds, List.of("orders.read"));
+    }
+
+    /** The same, with the OAuth2 scopes the enrolled agent may request. */
+    public JsonNode token(String tenant, int maxUses, long ttlSeconds, List<String> scopes) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("max_uses", maxUses);
         body.put("ttl_seconds", ttlSeconds);
         body.put("agent_name", "worker");
         body.put("labels", Map.of("env", "test"));
-        body.put("scopes", List.of("orders.read"));
+        body.put("scopes", scopes);
         BrokerApi.Response r = api.post("/api/v1/tenants/" + tenant + "/enrollment-tokens", body, vault.adminToken(tenant));
         if (r.status() != 201) {
             throw new AssertionError("token issue failed: " + r.status() + " " + r.raw());

@@ -1,0 +1,99 @@
+package io.identitybroker.oauth;
+
+import io.identitybroker.agent.AgentService;
+import io.identitybroker.agent.BoundCertificate;
+import io.identitybroker.tenant.Tenant;
+import io.identitybroker.tenant.TenantService;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * RFC 7662 introspection of the broker's own access tokens. The signature is checked locally
+ * against the cached transit keys (no Vault call per request); then the database says whether
+ * the certificate the token is bound to still stands for its agent. Nothing about that answer is
+ * cached, so a revocation shows on the very next introspection.
+ */
+@Singleton
+public class IntrospectionService {
+    /** Clock skew tolerated between replicas that issue and introspect. */
+    static final Duration LEEWAY = Duration.ofSeconds(5);
+
+    private final CertificateBoundTokenVerifier verifier;
+    private final AgentService agents;
+    private final TenantService tenants;
+    private final Clock clock;
+
+    public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents,
+                                TenantService tenants, Clock clock) {
+        // The broker is not a resource server: any audience it issued for is fine here.
+        this.verifier = CertificateBoundTokenVerifier.builder(keys).issuer(properties.getIssuer())
+                .anyAudience().leeway(LEEWAY).clock(clock).build();
+        this.agents = agents;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    /** The verified token when it is active now; empty for every kind of inactive (RFC 7662 tells no reason). */
+    public Optional<AccessToken> activeToken(String token) {
+        AccessToken verified;
+        try {
+            verified = verifier.verifyIgnoringPresenter(token);
+        } catch (InvalidAccessTokenException e) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Optional<BoundCertificate> bound = agents.boundCertificate(verified.x5tS256());
+        if (bound.isEmpty() || !bound.get().acceptedAt(now)
+                || !bound.get().agentId().equals(verified.clientId())
+                || !bound.get().tenantId().equals(verified.tenant())) {
+            return Optional.empty();
+        }
+        if (!tenants.find(verified.tenant()).map(Tenant::isActive).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(verified);
+    }
+
+    /** The RFC 7662 response body, for a resource server that may see every tenant's tokens. */
+    public Map<String, Object> introspect(String token) {
+        return introspect(token, null);
+    }
+
+    /**
+     * The RFC 7662 response body for a caller limited to one tenant (an agent): another tenant's
+     * token is {@code active: false}, exactly like an unknown one, so it learns nothing about it.
+     *
+     * @param callerTenant the only tenant whose tokens may show as active; null for all
+     */
+    public Map<String, Object> introspect(String token, String callerTenant) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        Optional<AccessToken> active = activeToken(token)
+                .filter(t -> callerTenant == null || callerTenant.equals(t.tenant()));
+        if (active.isEmpty()) {
+            body.put("active", false);
+            return body;
+        }
+        AccessToken t = active.get();
+        body.put("active", true);
+        body.put("token_type", "Bearer");
+        body.put("iss", t.issuer());
+        body.put("sub", t.subject());
+        body.put("client_id", t.clientId());
+        body.put("tenant", t.tenant());
+        body.put("scope", t.scope());
+        body.put("aud", t.audiences().size() == 1 ? t.audiences().get(0) : t.audiences());
+        body.put("iat", t.issuedAt().getEpochSecond());
+        body.put("exp", t.expiresAt().getEpochSecond());
+        if (t.jwtId() != null) {
+            body.put("jti", t.jwtId());
+        }
+        body.put("cnf", Map.of("x5t#S256", t.x5tS256()));
+        return body;
+    }
+}
