@@ -20,6 +20,7 @@
 #   --profile             after the measured cells, record the broker with JFR during exchanges at
 #                         concurrency 32 and print where its time goes (target/bench/*.jfr, *.profile.txt)
 #   --profile-at N        the same at concurrency N (implies --profile)
+#   --jfr-settings NAME   JFR settings for the profile: profile (default) or default (less overhead)
 #   --keep                keep the temporary directory (logs, H2 database, Vault state)
 #   --duration S          measured seconds per cell (default 15, quick 3)
 #   --warmup S            warm-up seconds per cell (default 4, quick 1)
@@ -55,7 +56,7 @@ while (($#)); do
       ;;
     --keep) keep=1 ;;
     --quick | --rsa | --ec | --profile) pass+=("$1") ;;
-    --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --artifacts)
+    --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --artifacts | --jfr-settings)
       (($# >= 2)) || die "$1 needs a value"
       pass+=("$1" "$2")
       shift

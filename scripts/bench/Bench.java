@@ -104,6 +104,7 @@ public class Bench {
         Set<String> scenarios = new HashSet<>(List.of("a", "b", "c", "d"));
         boolean profile;
         int profileAt = 32;           // concurrency of the profiled window
+        String jfrSettings = "profile"; // JFR settings of the profiled window: profile | default
         Path out;
         Path artifacts = Path.of("target/bench");
 
@@ -116,6 +117,10 @@ public class Bench {
                     case "--rsa" -> o.key = "rsa";
                     case "--ec" -> o.key = "ec";
                     case "--profile" -> o.profile = true;
+                    case "--jfr-settings" -> {
+                        o.profile = true;
+                        o.jfrSettings = args[++i];
+                    }
                     case "--profile-at" -> {
                         o.profile = true;
                         o.profileAt = Integer.parseInt(args[++i]);
@@ -186,7 +191,7 @@ public class Bench {
     /** One measured window. */
     record Cell(String scenario, String target, int concurrency, long ok, long errors, double seconds,
                 double throughput, double p50Ms, double p99Ms, double brokerCpuMsPerReq, double vaultCpuMsPerReq,
-                double loadgenCpuMsPerReq, String note) {
+                double loadgenCpuMsPerReq, double otherCores, String note) {
     }
 
     /** A scenario that was not measured, and why. */
@@ -205,6 +210,7 @@ public class Bench {
     String vaultToken;
     List<String> csrs;
     String profileSummary;
+    String liveHeap = "?";
 
     Bench(Options o, Env env) {
         this.o = o;
@@ -253,6 +259,7 @@ public class Bench {
         }
         Memory mem = Memory.of(env.brokerPid());
         Memory vaultMem = env.vaultPid() > 0 ? Memory.of(env.vaultPid()) : null;
+        liveHeap = liveHeapAfterFullGc();
         String loadAtEnd = loadAverage();
         double minutes = (System.nanoTime() - t0) / 60e9;
         String report = table(mem, vaultMem);
@@ -543,16 +550,18 @@ public class Bench {
         double rate = rateOf("b", c, lastRate("b", 150));
         runWindow(broker, c, o.warmupSeconds, exchangeRequests(mintTokens(bounded(rate * o.warmupSeconds * 2 + 4L * c))), this::exchangeOk, null);
         List<HttpRequest> requests = exchangeRequests(mintTokens(bounded(rate * o.measureSeconds * 1.6 + 4L * c)));
-        jcmd("JFR.start", "name=ib-bench", "settings=profile");
+        jcmd("JFR.start", "name=ib-bench", "settings=" + o.jfrSettings);
         Window w = runWindow(broker, c, o.measureSeconds, requests, this::exchangeOk, Cpu.snapshot(env));
         jcmd("JFR.stop", "name=ib-bench", "filename=" + jfr);
         Cell profiled = w.toCell("b", "broker exchange (JFR on)", c);
-        log("profiled window: %.1f req/s, p50 %.2f ms, p99 %.2f ms, broker CPU %.2f ms/req, vault CPU %.2f ms/req",
-                profiled.throughput(), profiled.p50Ms(), profiled.p99Ms(), profiled.brokerCpuMsPerReq(), profiled.vaultCpuMsPerReq());
+        log("profiled window: %.1f req/s, p50 %.2f ms, p99 %.2f ms, broker CPU %.2f ms/req, vault CPU %.2f ms/req, other work %.2f cores",
+                profiled.throughput(), profiled.p50Ms(), profiled.p99Ms(), profiled.brokerCpuMsPerReq(), profiled.vaultCpuMsPerReq(),
+                profiled.otherCores());
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        ps.printf(Locale.ROOT, "JFR of the broker during %d exchanges at concurrency %d (%.1f req/s with JFR on): %s%n%n",
-                profiled.ok(), c, profiled.throughput(), jfr);
+        ps.printf(Locale.ROOT, "JFR (settings=%s) of the broker during %d exchanges at concurrency %d (%.1f req/s with JFR on, "
+                        + "broker CPU %.2f ms/req, other work on the machine %.2f cores): %s%n%n",
+                o.jfrSettings, profiled.ok(), c, profiled.throughput(), profiled.brokerCpuMsPerReq(), profiled.otherCores(), jfr);
         JfrSummary.print(jfr, ps, 25);
         profileSummary = buf.toString(StandardCharsets.UTF_8);
         Files.writeString(o.artifacts.resolve("broker-exchange-c" + c + ".profile.txt"), profileSummary);
@@ -560,7 +569,7 @@ public class Bench {
         log("profile: %s (and .profile.txt next to it)", jfr);
     }
 
-    void jcmd(String... args) throws IOException, InterruptedException {
+    String jcmd(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(env.brokerPid())));
         cmd.addAll(List.of(args));
@@ -568,6 +577,23 @@ public class Bench {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** The broker's live heap: a full GC through jcmd, then the heap's "used" (after VmRSS was read). */
+    String liveHeapAfterFullGc() {
+        try {
+            jcmd("GC.run");
+            String info = jcmd("GC.heap_info");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
+            if (m.find()) {
+                return String.format(Locale.ROOT, "%.0f MiB used of %.0f MiB committed", Long.parseLong(m.group(2)) / 1024.0,
+                        Long.parseLong(m.group(1)) / 1024.0);
+            }
+            return "?";
+        } catch (Exception e) {
+            return "? (" + e.getMessage() + ")";
         }
     }
 
@@ -585,7 +611,7 @@ public class Bench {
             long n = Math.max(1, ok + errors);
             return new Cell(scenario, target, c, ok, errors, seconds, throughput(), p50, p99,
                     cpu == null ? Double.NaN : cpu.brokerMs / n, cpu == null || cpu.vaultMs < 0 ? Double.NaN : cpu.vaultMs / n,
-                    cpu == null ? Double.NaN : cpu.selfMs / n, note);
+                    cpu == null ? Double.NaN : cpu.selfMs / n, cpu == null ? Double.NaN : cpu.otherMs() / 1000 / seconds, note);
         }
     }
 
@@ -698,25 +724,32 @@ public class Bench {
 
     // ------------------------------------------------------------------ CPU and memory from /proc
 
-    /** CPU time (ms) used by the broker, Vault and this load generator. */
+    /** CPU time (ms) used by the broker, Vault, this load generator, and the whole machine. */
     static final class Cpu {
         final double brokerMs;
         final double vaultMs;
         final double selfMs;
+        final double machineMs;
 
-        Cpu(double brokerMs, double vaultMs, double selfMs) {
+        Cpu(double brokerMs, double vaultMs, double selfMs, double machineMs) {
             this.brokerMs = brokerMs;
             this.vaultMs = vaultMs;
             this.selfMs = selfMs;
+            this.machineMs = machineMs;
         }
 
         static Cpu snapshot(Env env) {
             return new Cpu(cpuMs(env.brokerPid(), env.clkTck()), env.vaultPid() > 0 ? cpuMs(env.vaultPid(), env.clkTck()) : -1,
-                    cpuMs(ProcessHandle.current().pid(), env.clkTck()));
+                    cpuMs(ProcessHandle.current().pid(), env.clkTck()), machineBusyMs(env.clkTck()));
         }
 
         Cpu minus(Cpu o) {
-            return new Cpu(brokerMs - o.brokerMs, vaultMs < 0 ? -1 : vaultMs - o.vaultMs, selfMs - o.selfMs);
+            return new Cpu(brokerMs - o.brokerMs, vaultMs < 0 ? -1 : vaultMs - o.vaultMs, selfMs - o.selfMs, machineMs - o.machineMs);
+        }
+
+        /** CPU the rest of the machine used (other engineers' builds, the OS): what makes a window noisy. */
+        double otherMs() {
+            return Math.max(0, machineMs - brokerMs - Math.max(0, vaultMs) - selfMs);
         }
 
         static double cpuMs(long pid, long clkTck) {
@@ -726,6 +759,18 @@ public class Bench {
                 // fields after "pid (comm) ": state=0 ... utime=11 stime=12 (stat fields 14 and 15)
                 return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck;
             } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+
+        /** Busy time of all cores: /proc/stat "cpu" user + nice + system + irq + softirq + steal. */
+        static double machineBusyMs(long clkTck) {
+            String[] f = read("/proc/stat").split("\n")[0].trim().split("\\s+");
+            try {
+                long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                        + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+                return busy * 1000.0 / clkTck;
+            } catch (RuntimeException e) {
                 return Double.NaN;
             }
         }
@@ -755,14 +800,14 @@ public class Bench {
 
     String table(Memory mem, Memory vaultMem) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-4s %-24s %5s %10s %9s %9s %7s %8s %11s %10s %12s%n", "", "scenario", "conc",
-                "req/s", "p50 ms", "p99 ms", "errors", "ok", "broker CPU", "vault CPU", "loadgen CPU"));
-        b.append(String.format(Locale.ROOT, "%-4s %-24s %5s %10s %9s %9s %7s %8s %11s %10s %12s%n", "", "", "", "", "", "", "", "",
-                "ms/req", "ms/req", "ms/req"));
+        b.append(String.format(Locale.ROOT, "%-4s %-24s %5s %10s %9s %9s %7s %8s %11s %10s %12s %6s%n", "", "scenario", "conc",
+                "req/s", "p50 ms", "p99 ms", "errors", "ok", "broker CPU", "vault CPU", "loadgen CPU", "other"));
+        b.append(String.format(Locale.ROOT, "%-4s %-24s %5s %10s %9s %9s %7s %8s %11s %10s %12s %6s%n", "", "", "", "", "", "", "", "",
+                "ms/req", "ms/req", "ms/req", "cores"));
         for (Cell c : cells) {
-            b.append(String.format(Locale.ROOT, "%-4s %-24s %5d %10.1f %9.2f %9.2f %7d %8d %11s %10s %12s%s%n", c.scenario(),
+            b.append(String.format(Locale.ROOT, "%-4s %-24s %5d %10.1f %9.2f %9.2f %7d %8d %11s %10s %12s %6s%s%n", c.scenario(),
                     c.target(), c.concurrency(), c.throughput(), c.p50Ms(), c.p99Ms(), c.errors(), c.ok(),
-                    num(c.brokerCpuMsPerReq()), num(c.vaultCpuMsPerReq()), num(c.loadgenCpuMsPerReq()),
+                    num(c.brokerCpuMsPerReq()), num(c.vaultCpuMsPerReq()), num(c.loadgenCpuMsPerReq()), num(c.otherCores()),
                     c.note().isEmpty() ? "" : "  " + c.note()));
         }
         b.append(System.lineSeparator());
@@ -775,6 +820,7 @@ public class Bench {
         }
         b.append(String.format(Locale.ROOT, "(e) broker resident memory at the end: VmRSS %s (peak VmHWM %s)%s%n", mem.mib(mem.rssKiB()),
                 mem.mib(mem.hwmKiB()), vaultMem == null ? "" : "; Vault VmRSS " + vaultMem.mib(vaultMem.rssKiB())));
+        b.append("    broker heap after a full GC (read after VmRSS): ").append(liveHeap).append(System.lineSeparator());
         return b.toString();
     }
 
@@ -822,16 +868,18 @@ public class Bench {
                 .append(String.format(Locale.ROOT, "%.1f", minutes)).append(" min. Issue 7 describes the harness and the targets.\n\n");
 
         m.append("## Results\n\n");
-        m.append("| scenario | concurrency | req/s | p50 ms | p99 ms | errors | requests | broker CPU ms/req | Vault CPU ms/req | load-generator CPU ms/req |\n");
-        m.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        m.append("| scenario | concurrency | req/s | p50 ms | p99 ms | errors | requests | broker CPU ms/req | Vault CPU ms/req | load-generator CPU ms/req | other CPU (cores) |\n");
+        m.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {
-            m.append(String.format(Locale.ROOT, "| (%s) %s | %d | %.1f | %.2f | %.2f | %d | %d | %s | %s | %s |%n",
+            m.append(String.format(Locale.ROOT, "| (%s) %s | %d | %.1f | %.2f | %.2f | %d | %d | %s | %s | %s | %s |%n",
                     c.scenario(), c.target() + (c.note().isEmpty() ? "" : " (" + c.note() + ")"), c.concurrency(),
                     c.throughput(), c.p50Ms(), c.p99Ms(), c.errors(), c.ok(), num(c.brokerCpuMsPerReq()),
-                    num(c.vaultCpuMsPerReq()), num(c.loadgenCpuMsPerReq())));
+                    num(c.vaultCpuMsPerReq()), num(c.loadgenCpuMsPerReq()), num(c.otherCores())));
         }
         m.append("\nCPU columns: CPU time of each process during the measured window divided by its requests ")
-                .append("(from `/proc/<pid>/stat`); on raw Vault rows the broker is idle.\n\n");
+                .append("(from `/proc/<pid>/stat`); on raw Vault rows the broker is idle. Other CPU: cores' worth of CPU the ")
+                .append("rest of the machine used during the window (`/proc/stat` minus these three processes); a row with ")
+                .append("more than a few tenths shared its cores with other work and is less trustworthy.\n\n");
 
         m.append("### Broker / raw ratios\n\n");
         m.append("| comparison | concurrency | throughput | p50 | p99 | target at concurrency 32 |\n|---|---:|---:|---:|---:|---|\n");
@@ -842,7 +890,9 @@ public class Bench {
         m.append("\n### Resident memory (e)\n\n");
         m.append("Broker at the end of the run: VmRSS **").append(mem.mib(mem.rssKiB())).append("**, peak VmHWM ")
                 .append(mem.mib(mem.hwmKiB())).append(" (target: under 300 MiB). Broker JVM options: ")
-                .append(env.brokerJavaOpts().isBlank() ? "none (`java -jar`, as scripts/dev.sh runs it)" : "`" + env.brokerJavaOpts() + "`");
+                .append(env.brokerJavaOpts().isBlank() ? "none (`java -jar`, as scripts/dev.sh runs it)" : "`" + env.brokerJavaOpts() + "`")
+                .append(". Its heap after a full GC, forced with jcmd once VmRSS was read: ").append(liveHeap)
+                .append(" (the live set; the rest of the resident memory is heap the JVM sized for itself, code and metaspace)");
         if (vaultMem != null) {
             m.append(". Vault dev server VmRSS: ").append(vaultMem.mib(vaultMem.rssKiB()));
         }
