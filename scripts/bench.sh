@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# bench.sh: the broker against raw Vault, side by side in one run (issue 7).
+#
+#   scripts/bench.sh [--quick] [--rsa] [--profile] [--keep] [load-generator options]
+#
+# One command, at most ~10 minutes on 2 cores: builds broker/target/broker.jar if needed, starts
+# its own dev OpenBao/Vault (scripts/vault-dev.sh on a free loopback port, own state directory)
+# and the broker (H2 in a temporary directory, AppRole login, HTTPS on a free loopback port),
+# creates tenant acme through the API, then runs the load generator scripts/bench/Bench.java:
+#   (a) raw Vault pki-tenants/acme/sign/agent   vs   (b) broker enrollment exchange
+#   (c) token issuance over mTLS vs raw transit sign, (d) introspection: skipped while the
+#       endpoints answer 404
+#   (e) the broker's resident memory at the end
+# It prints a table and writes docs/performance.md (a --quick run writes
+# target/bench/performance-quick.md instead, so smoke runs never replace the recorded figures).
+#
+# Options:
+#   --quick               ~1 s warm-up + 3 s per cell (develop the harness; figures are noisy)
+#   --rsa                 RSA-2048 CSRs instead of EC P-256
+#   --profile             after the measured cells, record the broker with JFR during exchanges at
+#                         concurrency 32 and print where its time goes (target/bench/*.jfr, *.profile.txt)
+#   --profile-at N        the same at concurrency N (implies --profile)
+#   --jfr-settings NAME   JFR settings for the profile: profile (default) or default (less overhead)
+#   --keep                keep the temporary directory (logs, H2 database, Vault state)
+#   --duration S          measured seconds per cell (default 15, quick 3)
+#   --warmup S            warm-up seconds per cell (default 4, quick 1)
+#   --concurrency LIST    default 1,8,32
+#   --scenarios LIST      subset of a,b,c,d (default all)
+#   --csrs N              distinct CSRs to cycle (default 1024 EC, 64 RSA)
+#   --max-requests N      cap per measured window (default 40000)
+#   --out FILE            where to write the markdown report
+#   --artifacts DIR       where --profile and --quick write (default target/bench)
+# Environment:
+#   BENCH_BROKER_JAVA_OPTS  JVM options for the broker (default none: `java -jar`, as scripts/dev.sh)
+#   BENCH_BROKER_JAR        run this broker jar instead of building broker/target/broker.jar (before/after
+#                           comparisons of a change)
+#   BENCH_DB_URL            JDBC URL for the broker instead of a fresh H2 file (e.g. a PostgreSQL from
+#                           scripts/lib/ensure-postgres.sh; use an empty database, the run leaves rows behind)
+#   BENCH_LOADGEN_JAVA_OPTS JVM options for the load generator (default -XX:+UseSerialGC -Xmx512m)
+#   VAULT_BIN               a vault/bao binary to use (else PATH, else .tools/bin/bao, see scripts/lib/ensure-bao.sh)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$root"
+
+log() { printf 'bench.sh: %s\n' "$*" >&2; }
+die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
+
+keep=0
+pass=()
+command_line="scripts/bench.sh${*:+ $*}"
+while (($#)); do
+  case "$1" in
+    -h | --help)
+      awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+      exit 0
+      ;;
+    --keep) keep=1 ;;
+    --quick | --rsa | --ec | --profile) pass+=("$1") ;;
+    --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --artifacts | --jfr-settings)
+      (($# >= 2)) || die "$1 needs a value"
+      pass+=("$1" "$2")
+      shift
+      ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+
+for tool in java curl python3; do
+  command -v "$tool" >/dev/null || die "$tool is required"
+done
+
+# ------------------------------------------------------------------ build
+
+if [[ -n "${BENCH_BROKER_JAR:-}" ]]; then
+  jar="$(cd "$(dirname "$BENCH_BROKER_JAR")" && pwd -P)/$(basename "$BENCH_BROKER_JAR")"
+  [[ -f "$jar" ]] || die "BENCH_BROKER_JAR=$BENCH_BROKER_JAR does not exist"
+  log "broker jar: $jar (BENCH_BROKER_JAR)"
+else
+  jar="$root/broker/target/broker.jar"
+  if [[ ! -f "$jar" ]] || [[ -n "$(find broker/src/main pom.xml broker/pom.xml -newer "$jar" -type f -print -quit)" ]]; then
+    log "building the broker (mvn -B -q -DskipTests package)"
+    mvn -B -q -ntp -DskipTests package
+  fi
+  [[ -f "$jar" ]] || die "no $jar after the build"
+fi
+
+# ------------------------------------------------------------------ temporary state, clean-up
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/ib-bench.XXXXXX")"
+vault_state="$work/vault"
+broker_pid=""
+vault_port=""
+
+cleanup() {
+  local rc=$?
+  if [[ -n "$broker_pid" ]] && kill -0 "$broker_pid" 2>/dev/null; then
+    kill "$broker_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$broker_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$vault_port" ]]; then
+    VAULT_DEV_PORT="$vault_port" IB_STATE_DIR="$vault_state" bash scripts/vault-dev.sh stop >/dev/null 2>&1 || true
+  fi
+  if ((keep)); then
+    log "kept $work (broker.log, vault/vault.log, db/)"
+  elif ((rc != 0)); then
+    log "failed; logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# free_port [PAIR]: a free loopback TCP port (with PAIR, PORT+1 free too: a dev Vault binds both).
+free_port() {
+  python3 - "${1:-}" <<'PY'
+import socket, sys
+pair = sys.argv[1] == "pair"
+for _ in range(50):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    ok = port < 65535
+    if ok and pair:
+        t = socket.socket()
+        try:
+            t.bind(("127.0.0.1", port + 1))
+        except OSError:
+            ok = False
+        t.close()
+    s.close()
+    if ok:
+        print(port); sys.exit(0)
+sys.exit("no free port")
+PY
+}
+
+# ------------------------------------------------------------------ Vault
+
+vault_port="$(free_port pair)"
+log "starting a dev Vault on 127.0.0.1:$vault_port (state: $vault_state)"
+VAULT_DEV_PORT="$vault_port" IB_STATE_DIR="$vault_state" IB_DEV_TENANTS=acme \
+  bash scripts/vault-dev.sh >"$work/vault-dev.out" 2>&1 || { cat "$work/vault-dev.out" >&2; die "vault-dev.sh failed"; }
+set -a
+# shellcheck disable=SC1091
+. "$vault_state/env"
+set +a
+vault_pid="$(cat "$vault_state/vault.pid" 2>/dev/null || echo 0)"
+vault_bin="$(bash scripts/lib/ensure-bao.sh 2>/dev/null)" || vault_bin=""
+vault_version="$([[ -n "$vault_bin" ]] && "$vault_bin" version 2>/dev/null | head -n 1 || echo unknown)"
+
+# ------------------------------------------------------------------ broker
+
+broker_port="$(free_port)"
+mkdir -p "$work/broker" "$work/db"
+broker_url="https://127.0.0.1:$broker_port"
+db_label="H2 file in $work/db"
+[[ -n "${BENCH_DB_URL:-}" ]] && db_label="${BENCH_DB_URL%%\?*} (BENCH_DB_URL)"
+log "starting the broker on $broker_url ($db_label)"
+# shellcheck disable=SC2086
+(
+  cd "$work/broker"
+  unset VAULT_TOKEN JAVA_TOOL_OPTIONS
+  export BROKER_PORT="$broker_port" MICRONAUT_SERVER_HOST=127.0.0.1
+  export BROKER_DB_URL="${BENCH_DB_URL:-jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000}"
+  exec java ${BENCH_BROKER_JAVA_OPTS:-} -jar "$jar"
+) >"$work/broker.log" 2>&1 &
+broker_pid=$!
+
+for _ in $(seq 1 180); do
+  curl -fsS -m 2 --cacert "$IB_ROOT_CA_FILE" "$broker_url/health" >/dev/null 2>&1 && break
+  kill -0 "$broker_pid" 2>/dev/null || { tail -n 30 "$work/broker.log" >&2; die "the broker exited during start-up"; }
+  sleep 0.5
+done
+curl -fsS -m 2 --cacert "$IB_ROOT_CA_FILE" "$broker_url/health" >/dev/null || die "the broker did not become healthy in 90 s"
+
+code="$(curl -sS -m 20 --cacert "$IB_ROOT_CA_FILE" -o "$work/tenant.json" -w '%{http_code}' -X POST "$broker_url/api/v1/tenants" \
+  -H "Authorization: Bearer $IB_PLATFORM_ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"id\": \"acme\", \"display_name\": \"Acme Corp\", \"trust_domain\": \"$IB_TRUST_DOMAIN\"}")"
+[[ "$code" == 201 ]] || die "creating tenant acme answered $code: $(cat "$work/tenant.json")"
+log "tenant acme created; running the load generator"
+
+# ------------------------------------------------------------------ load generator
+
+export BENCH_BROKER_URL="$broker_url" BENCH_BROKER_PID="$broker_pid" BENCH_VAULT_PID="$vault_pid" BENCH_TENANT=acme
+export BENCH_CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+export BENCH_JAVA_VERSION="$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
+export BENCH_VAULT_VERSION="$vault_version" BENCH_COMMAND="$command_line"
+export BENCH_BROKER_JAVA_OPTS="${BENCH_BROKER_JAVA_OPTS:-}" BENCH_DB_LABEL="${db_label%% in /*}"
+[[ -n "${BENCH_BROKER_JAR:-}" ]] && export BENCH_BROKER_JAR_LABEL="$jar"
+# shellcheck disable=SC2086
+env -u JAVA_TOOL_OPTIONS java ${BENCH_LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -cp "$jar" \
+  scripts/bench/Bench.java "${pass[@]}"
