@@ -2,7 +2,7 @@
 # Makes a PostgreSQL server available for the tests, idempotently, and prints its JDBC URL.
 # Uses initdb/pg_ctl from PATH or /usr/lib/postgresql/*/bin; installs Debian's `postgresql`
 # through apt-get when missing. The cluster lives under <repo>/.tools/postgres (data, log,
-# socket), listens on 127.0.0.1:${IB_PG_PORT:-55432} only, trusts loopback connections (it is a
+# socket; /tmp/identity-broker-postgres when the postgres user cannot reach the checkout), listens on 127.0.0.1:${IB_PG_PORT:-55432} only, trusts loopback connections (it is a
 # throwaway test cluster) and runs as the `postgres` OS user when invoked as root (PostgreSQL
 # refuses to run as root). Fails with a message when no server can be started: nothing is skipped.
 #   ensure-postgres.sh         start if needed; print jdbc:postgresql://127.0.0.1:PORT/postgres
@@ -36,6 +36,12 @@ as_owner=()
 if [[ "$(id -u)" == 0 ]]; then
   id postgres >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
   as_owner=(runuser -u postgres --)
+  # The server runs as `postgres`, which may not be able to traverse the checkout (e.g. under
+  # /root): then the cluster lives in a directory of its own under /tmp instead.
+  if ! runuser -u postgres -- test -x "$root"; then
+    base="${TMPDIR:-/tmp}/identity-broker-postgres"
+    data="$base/data"
+  fi
 fi
 
 if [[ "${1:-}" == "stop" ]]; then
