@@ -64,7 +64,9 @@ class CoalescingBatcherTest {
     @Test
     void aFailedCallFailsEveryRequestInItAndAFullQueueRefuses() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
         try (var batcher = new CoalescingBatcher<String, String>("t", in -> {
+            started.countDown();
             try {
                 release.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -73,7 +75,8 @@ class CoalescingBatcherTest {
             throw new IllegalStateException("vault said no");
         }, 10, Duration.ofMillis(2), 1, 3)) {
             CompletableFuture<String> first = batcher.submit("a");
-            Thread.sleep(100);
+            // The only call slot is now busy with "a": the queue holds exactly what follows.
+            assertTrue(started.await(5, TimeUnit.SECONDS), "the first call started");
             List<CompletableFuture<String>> queued = List.of(batcher.submit("b"), batcher.submit("c"), batcher.submit("d"));
             ExecutionException overflow = assertThrows(ExecutionException.class, () -> batcher.submit("e").get(1, TimeUnit.SECONDS));
             assertInstanceOf(CoalescingBatcher.Overloaded.class, overflow.getCause());
