@@ -20,6 +20,7 @@
 #   --profile             after the measured cells, record the broker with JFR during exchanges at
 #                         concurrency 32 and print where its time goes (target/bench/*.jfr, *.profile.txt)
 #   --profile-at N        the same at concurrency N (implies --profile)
+#   --profile-scenario S  profile scenario S instead: b (exchange, default), c (token) or d (introspection)
 #   --jfr-settings NAME   JFR settings for the profile: profile (default) or default (less overhead)
 #   --keep                keep the temporary directory (logs, H2 database, Vault state)
 #   --duration S          measured seconds per cell (default 15, quick 3)
@@ -56,7 +57,7 @@ while (($#)); do
       ;;
     --keep) keep=1 ;;
     --quick | --rsa | --ec | --profile) pass+=("$1") ;;
-    --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --artifacts | --jfr-settings)
+    --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --profile-scenario | --artifacts | --jfr-settings)
       (($# >= 2)) || die "$1 needs a value"
       pass+=("$1" "$2")
       shift

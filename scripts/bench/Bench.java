@@ -104,6 +104,7 @@ public class Bench {
         Set<String> scenarios = new HashSet<>(List.of("a", "b", "c", "d"));
         boolean profile;
         int profileAt = 32;           // concurrency of the profiled window
+        String profileScenario = "b"; // broker scenario of the profiled window: b | c | d
         String jfrSettings = "profile"; // JFR settings of the profiled window: profile | default
         Path out;
         Path artifacts = Path.of("target/bench");
@@ -124,6 +125,13 @@ public class Bench {
                     case "--profile-at" -> {
                         o.profile = true;
                         o.profileAt = Integer.parseInt(args[++i]);
+                    }
+                    case "--profile-scenario" -> {
+                        o.profile = true;
+                        o.profileScenario = args[++i];
+                        if (!Set.of("b", "c", "d").contains(o.profileScenario)) {
+                            throw new IllegalArgumentException("--profile-scenario is one of b, c, d (the broker's scenarios)");
+                        }
                     }
                     case "--csrs" -> o.csrPool = Integer.parseInt(args[++i]);
                     case "--warmup" -> o.warmupSeconds = Double.parseDouble(args[++i]);
@@ -276,8 +284,11 @@ public class Bench {
         if (o.scenarios.contains("c") || o.scenarios.contains("d")) {
             new OAuthScenarios().run();
         }
-        if (o.profile) {
-            profileExchange(o.profileAt);
+        if (o.profile && o.profileScenario.equals("b")) {
+            int c = o.profileAt;
+            double rate = rateOf("b", c, lastRate("b", 150));
+            profile("b", "exchanges", broker, c, exchangeRequests(mintTokens(bounded(rate * o.warmupSeconds * 2 + 4L * c))),
+                    exchangeRequests(mintTokens(bounded(rate * o.measureSeconds * 1.6 + 4L * c))), this::exchangeOk);
         }
         Memory mem = Memory.of(env.brokerPid());
         Memory vaultMem = env.vaultPid() > 0 ? Memory.of(env.vaultPid()) : null;
@@ -540,6 +551,9 @@ public class Bench {
                 cells.add(cellOn("c-raw", "raw transit sign", vault, c, raw, signed, lastRate("c-raw", 500)));
                 cells.add(cellOn("c", "broker token (mTLS)", mtls, c, issue, issued, lastRate("c", rateOf("c-raw", c, 300))));
             }
+            if (o.profile && o.profileScenario.equals("c")) {
+                profile("c", "token requests", mtls, o.profileAt, issue.apply(0), issue.apply(0), issued);
+            }
         }
 
         // A resource server authenticates with a Vault token holding read on identity-broker/introspect
@@ -561,6 +575,10 @@ public class Bench {
             for (int c : o.concurrency) {
                 cells.add(cellOn("d", "broker introspect", mtls, c, n -> Collections.nCopies(Integer.MAX_VALUE, req), active, lastRate("d", 2000)));
             }
+            if (o.profile && o.profileScenario.equals("d")) {
+                List<HttpRequest> same = Collections.nCopies(Integer.MAX_VALUE, req);
+                profile("d", "introspections", mtls, o.profileAt, same, same, active);
+            }
         }
 
         Cell cellOn(String s, String t, HttpClient cl, int c, IntFunction<List<HttpRequest>> p,
@@ -571,29 +589,33 @@ public class Bench {
 
     // ------------------------------------------------------------------ profile
 
-    /** An extra, unreported exchange window at concurrency {@code c} with JFR recording the broker. */
-    void profileExchange(int c) throws Exception {
+    /**
+     * An extra, unreported window of {@code scenario} at concurrency {@code c} with JFR recording
+     * the broker: {@code warm} first (JFR off), then {@code measured}. Writes the recording and its
+     * summary to the artifacts directory.
+     */
+    void profile(String scenario, String what, HttpClient client, int c, List<HttpRequest> warm, List<HttpRequest> measured,
+                 Predicate<HttpResponse<String>> ok) throws Exception {
         Files.createDirectories(o.artifacts);
-        Path jfr = o.artifacts.toAbsolutePath().resolve("broker-exchange-c" + c + ".jfr");
+        String name = "broker-" + scenario + "-c" + c;
+        Path jfr = o.artifacts.toAbsolutePath().resolve(name + ".jfr");
         Files.deleteIfExists(jfr);
-        double rate = rateOf("b", c, lastRate("b", 150));
-        runWindow(broker, c, o.warmupSeconds, exchangeRequests(mintTokens(bounded(rate * o.warmupSeconds * 2 + 4L * c))), this::exchangeOk, null);
-        List<HttpRequest> requests = exchangeRequests(mintTokens(bounded(rate * o.measureSeconds * 1.6 + 4L * c)));
+        runWindow(client, c, o.warmupSeconds, warm, ok, null);
         jcmd("JFR.start", "name=ib-bench", "settings=" + o.jfrSettings);
-        Window w = runWindow(broker, c, o.measureSeconds, requests, this::exchangeOk, Cpu.snapshot(env));
+        Window w = runWindow(client, c, o.measureSeconds, measured, ok, Cpu.snapshot(env));
         jcmd("JFR.stop", "name=ib-bench", "filename=" + jfr);
-        Cell profiled = w.toCell("b", "broker exchange (JFR on)", c);
+        Cell profiled = w.toCell(scenario, what + " (JFR on)", c);
         log("profiled window: %.1f req/s, p50 %.2f ms, p99 %.2f ms, broker CPU %.2f ms/req, vault CPU %.2f ms/req, other work %.2f cores",
                 profiled.throughput(), profiled.p50Ms(), profiled.p99Ms(), profiled.brokerCpuMsPerReq(), profiled.vaultCpuMsPerReq(),
                 profiled.otherCores());
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        ps.printf(Locale.ROOT, "JFR (settings=%s) of the broker during %d exchanges at concurrency %d (%.1f req/s with JFR on, "
+        ps.printf(Locale.ROOT, "JFR (settings=%s) of the broker during %d %s at concurrency %d (%.1f req/s with JFR on, "
                         + "broker CPU %.2f ms/req, other work on the machine %.2f cores): %s%n%n",
-                o.jfrSettings, profiled.ok(), c, profiled.throughput(), profiled.brokerCpuMsPerReq(), profiled.otherCores(), jfr);
+                o.jfrSettings, profiled.ok(), what, c, profiled.throughput(), profiled.brokerCpuMsPerReq(), profiled.otherCores(), jfr);
         JfrSummary.print(jfr, ps, 25);
         profileSummary = buf.toString(StandardCharsets.UTF_8);
-        Files.writeString(o.artifacts.resolve("broker-exchange-c" + c + ".profile.txt"), profileSummary);
+        Files.writeString(o.artifacts.resolve(name + ".profile.txt"), profileSummary);
         System.out.println(profileSummary);
         log("profile: %s (and .profile.txt next to it)", jfr);
     }
