@@ -96,10 +96,9 @@ public class AgentService {
         return bindings.findByX5tS256(x5tS256);
     }
 
-    /** The binding of a thumbprint with its agent's status: the unique index on x5t_s256, then the agent's primary key. */
+    /** Where a thumbprint stands (binding, agent and tenant status): one query on the unique index on x5t_s256. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<BoundCertificate> boundCertificate(String x5tS256) {
-        return bindings.findByX5tS256(x5tS256)
-                .flatMap(b -> agents.findById(b.agentId()).map(a -> new BoundCertificate(b, a.status())));
+        return bindings.standingOf(x5tS256);
     }
 }

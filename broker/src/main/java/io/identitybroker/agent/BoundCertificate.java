@@ -1,27 +1,27 @@
 package io.identitybroker.agent;
 
+import io.identitybroker.tenant.TenantStatus;
+import io.micronaut.core.annotation.Introspected;
+import io.micronaut.core.annotation.Nullable;
+
 import java.time.Instant;
 
 /**
- * A certificate binding together with its agent's status: what deciding "does this thumbprint
- * still stand for this agent" needs (token introspection).
+ * Where a certificate thumbprint stands: its binding, its agent's status and its tenant's status,
+ * read in one query (token introspection asks this on every request and caches nothing of it).
  */
-public record BoundCertificate(CertificateBinding binding, AgentStatus agentStatus) {
-
-    public String agentId() {
-        return binding.agentId();
-    }
-
-    public String tenantId() {
-        return binding.tenantId();
-    }
+@Introspected
+public record BoundCertificate(String agentId, String tenantId, BindingStatus bindingStatus, @Nullable Instant graceUntil,
+                               Instant notAfter, AgentStatus agentStatus, TenantStatus tenantStatus) {
 
     /**
-     * True while the agent is not revoked, the certificate has not expired, and the binding is
-     * accepted as the agent-route mTLS check accepts it ({@link CertificateBinding#acceptedAt}:
+     * True while the tenant and agent are active, the certificate has not expired, and the binding
+     * is accepted as the agent-route mTLS check accepts it ({@link CertificateBinding#acceptedAt}:
      * current, or previous inside its rotation grace window).
      */
     public boolean acceptedAt(Instant now) {
-        return agentStatus == AgentStatus.ACTIVE && now.isBefore(binding.notAfter()) && binding.acceptedAt(now);
+        return tenantStatus == TenantStatus.ACTIVE && agentStatus == AgentStatus.ACTIVE && now.isBefore(notAfter)
+                && (bindingStatus == BindingStatus.CURRENT
+                || (bindingStatus == BindingStatus.PREVIOUS && graceUntil != null && now.isBefore(graceUntil)));
     }
 }

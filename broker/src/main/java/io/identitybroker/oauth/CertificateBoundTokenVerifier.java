@@ -59,6 +59,7 @@ public final class CertificateBoundTokenVerifier {
     private final Set<String> audiences;
     private final Duration leeway;
     private final Clock clock;
+    private final VerifiedTokens verified;
 
     private CertificateBoundTokenVerifier(Builder b) {
         this.keys = b.keys;
@@ -66,6 +67,7 @@ public final class CertificateBoundTokenVerifier {
         this.audiences = Set.copyOf(b.audiences);
         this.leeway = b.leeway;
         this.clock = b.clock;
+        this.verified = b.cacheSize > 0 ? new VerifiedTokens(b.cacheSize) : null;
     }
 
     public static Builder builder(VerificationKeys keys) {
@@ -99,12 +101,28 @@ public final class CertificateBoundTokenVerifier {
         if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT.matcher(token).matches()) {
             throw new InvalidAccessTokenException("malformed");
         }
+        String digest = verified == null ? null : VerifiedTokens.digest(token);
+        if (digest != null) {
+            AccessToken hit = verified.get(digest, keys, clock.instant(), leeway);
+            if (hit != null) {
+                return hit;
+            }
+        }
         String[] parts = token.split("\\.");
         JsonNode header = json(parts[0]);
         String kid = checkHeader(header);
         ECPublicKey key = keys.key(kid).orElseThrow(() -> new InvalidAccessTokenException("unknown_key"));
         checkSignature(key, parts);
-        return checkClaims(json(parts[1]), kid);
+        AccessToken result = checkClaims(json(parts[1]), kid);
+        if (digest != null) {
+            verified.put(digest, result, key, clock.instant(), leeway);
+        }
+        return result;
+    }
+
+    /** How many verified tokens are remembered (tests). */
+    int rememberedTokens() {
+        return verified == null ? 0 : verified.size();
     }
 
     private static String checkHeader(JsonNode header) {
@@ -242,6 +260,7 @@ public final class CertificateBoundTokenVerifier {
         private boolean anyAudience;
         private Duration leeway = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private int cacheSize;
 
         private Builder(VerificationKeys keys) {
             this.keys = Objects.requireNonNull(keys, "keys");
@@ -275,6 +294,19 @@ public final class CertificateBoundTokenVerifier {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /**
+         * Remember up to {@code maxTokens} tokens that verified (by their SHA-256), so that the same
+         * token presented again skips the ES256 verification; expiry and the key's presence in the
+         * key set are still checked on every call. Default 0: off.
+         */
+        public Builder cacheVerifiedTokens(int maxTokens) {
+            if (maxTokens < 0) {
+                throw new IllegalArgumentException("maxTokens must not be negative");
+            }
+            this.cacheSize = maxTokens;
             return this;
         }
 

@@ -32,6 +32,12 @@ public class OAuthProperties {
     private Duration signBatchMaxWait = Duration.ofMillis(2);
     /** Most {@code transit/sign} calls in flight at once. Default 4. */
     private int signMaxConcurrentCalls = 4;
+    /**
+     * Tokens whose signature introspection remembers as verified (by SHA-256), so a token asked
+     * about again skips ES256 verification; binding, agent and tenant status are still read every
+     * time. 0 turns it off. Default 10,000 (about 3 MiB).
+     */
+    private int introspectionVerifiedTokens = 10_000;
 
     public String getIssuer() { return issuer; }
     public void setIssuer(String issuer) { this.issuer = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer; }
@@ -58,4 +64,7 @@ public class OAuthProperties {
     public String audienceFor(String tenant) {
         return tenantAudiences.getOrDefault(tenant, issuer);
     }
+
+    public int getIntrospectionVerifiedTokens() { return introspectionVerifiedTokens; }
+    public void setIntrospectionVerifiedTokens(int introspectionVerifiedTokens) { this.introspectionVerifiedTokens = Math.max(0, introspectionVerifiedTokens); }
 }

@@ -236,6 +236,55 @@ class CertificateBoundTokenVerifierTest {
         assertEquals(pub.getW(), parsed.key("k-v1").get().getW());
     }
 
+    @Test
+    void aRememberedTokenStillExpiresOnTimeAndDiesWithItsKey() {
+        Instant[] now = {NOW};
+        Clock moving = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        Map<String, ECPublicKey> trusted = new HashMap<>(Map.of("k-v1", (ECPublicKey) key.getPublic()));
+        VerificationKeys keys = kid -> java.util.Optional.ofNullable(trusted.get(kid));
+        CertificateBoundTokenVerifier remembering = CertificateBoundTokenVerifier.builder(keys)
+                .issuer(ISSUER).audience(AUDIENCE).leeway(Duration.ofSeconds(30)).clock(moving)
+                .cacheVerifiedTokens(100).build();
+        String token = TestJws.es256(header(), claims(certA), key.getPrivate());
+        assertEquals("a", remembering.verify(token, certA).clientId());
+        assertEquals(1, remembering.rememberedTokens());
+        // A hit still demands the holder's certificate, and a tampered copy is a different token.
+        assertEquals("binding_mismatch", assertThrows(InvalidAccessTokenException.class,
+                () -> remembering.verify(token, certB)).reason());
+        Map<String, Object> widened = claims(certA);
+        widened.put("scope", "orders.write");
+        String tampered = TestJws.part(header()) + "." + TestJws.part(widened) + token.substring(token.lastIndexOf('.'));
+        assertEquals("bad_signature", assertThrows(InvalidAccessTokenException.class,
+                () -> remembering.verify(tampered, certA)).reason());
+
+        now[0] = NOW.plusSeconds(600 + 29);
+        assertEquals("a", remembering.verify(token, certA).clientId());
+        now[0] = NOW.plusSeconds(600 + 31);
+        assertEquals("expired", assertThrows(InvalidAccessTokenException.class, () -> remembering.verify(token, certA)).reason());
+        assertEquals(0, remembering.rememberedTokens());
+
+        now[0] = NOW;
+        assertEquals("a", remembering.verify(token, certA).clientId());
+        assertEquals(1, remembering.rememberedTokens());
+        trusted.clear(); // the key left the key set (e.g. trimmed after a transit rotation)
+        assertEquals("unknown_key", assertThrows(InvalidAccessTokenException.class, () -> remembering.verify(token, certA)).reason());
+    }
+
     private String signRaw(String input) {
         try {
             java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
