@@ -32,7 +32,8 @@
 #   --out FILE            where to write the markdown report
 #   --artifacts DIR       where --profile and --quick write (default target/bench)
 # Environment:
-#   BENCH_BROKER_JAVA_OPTS  JVM options for the broker (default none: `java -jar`, as scripts/dev.sh)
+#   BENCH_BROKER_JAVA_OPTS  JVM options for the broker (default @broker/jvm.options, as scripts/dev.sh runs
+#                           it, with MALLOC_ARENA_MAX=2; "none" for a bare `java -jar`)
 #   BENCH_BROKER_JAR        run this broker jar instead of building broker/target/broker.jar (before/after
 #                           comparisons of a change)
 #   BENCH_DB_URL            JDBC URL for the broker instead of a fresh H2 file (e.g. a PostgreSQL from
@@ -153,6 +154,15 @@ vault_version="$([[ -n "$vault_bin" ]] && "$vault_bin" version 2>/dev/null | hea
 # ------------------------------------------------------------------ broker
 
 broker_port="$(free_port)"
+broker_java_opts="${BENCH_BROKER_JAVA_OPTS:-@$root/broker/jvm.options}"
+[[ "$broker_java_opts" == none ]] && broker_java_opts=""
+# The broker runs in its own directory: anchor relative @argfiles at the checkout.
+resolved=()
+for opt in $broker_java_opts; do
+  [[ "$opt" == @* && "$opt" != @/* ]] && opt="@$root/${opt#@}"
+  resolved+=("$opt")
+done
+broker_java_opts="${resolved[*]}"
 mkdir -p "$work/broker" "$work/db"
 broker_url="https://127.0.0.1:$broker_port"
 db_label="H2 file in $work/db"
@@ -164,7 +174,8 @@ log "starting the broker on $broker_url ($db_label)"
   unset VAULT_TOKEN JAVA_TOOL_OPTIONS
   export BROKER_PORT="$broker_port" MICRONAUT_SERVER_HOST=127.0.0.1
   export BROKER_DB_URL="${BENCH_DB_URL:-jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000}"
-  exec java ${BENCH_BROKER_JAVA_OPTS:-} -jar "$jar"
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+  exec java $broker_java_opts -jar "$jar"
 ) >"$work/broker.log" 2>&1 &
 broker_pid=$!
 
@@ -187,7 +198,8 @@ export BENCH_BROKER_URL="$broker_url" BENCH_BROKER_PID="$broker_pid" BENCH_VAULT
 export BENCH_CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 export BENCH_JAVA_VERSION="$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
 export BENCH_VAULT_VERSION="$vault_version" BENCH_COMMAND="$command_line"
-export BENCH_BROKER_JAVA_OPTS="${BENCH_BROKER_JAVA_OPTS:-}" BENCH_DB_LABEL="${db_label%% in /*}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export BENCH_BROKER_JAVA_OPTS="${broker_java_opts/#@$root\//@}" BENCH_DB_LABEL="${db_label%% in /*}"
 [[ -n "${BENCH_BROKER_JAR:-}" ]] && export BENCH_BROKER_JAR_LABEL="$jar"
 # shellcheck disable=SC2086
 env -u JAVA_TOOL_OPTIONS java ${BENCH_LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -cp "$jar" \

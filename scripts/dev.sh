@@ -24,7 +24,8 @@ fi
 unset VAULT_TOKEN
 export BROKER_PORT="${BROKER_PORT:-8443}"
 mkdir -p data
-java -jar "$jar" &
+# JVM sizing and malloc arenas: see broker/jvm.options and docs/operations.md.
+MALLOC_ARENA_MAX=2 java @broker/jvm.options -jar "$jar" &
 broker_pid=$!
 trap 'kill "$broker_pid" 2>/dev/null || true' EXIT INT TERM
 

@@ -108,7 +108,7 @@ enroll_agents_with_broker() {
       BROKER_VAULT_APPROLE_ROLE_ID="$ROLE_ID" BROKER_VAULT_APPROLE_SECRET_ID_FILE="$SECRET_ID_FILE" \
       BROKER_TLS_CERT_FILE="$WORK/tls.crt" BROKER_TLS_KEY_FILE="$WORK/tls.key" BROKER_PORT="$port" \
       BROKER_DB_URL="jdbc:h2:mem:tf;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" \
-      BROKER_TENANTS_SOURCE=api,vault-kv java -Xmx384m -jar "$jar"
+      BROKER_TENANTS_SOURCE=api,vault-kv MALLOC_ARENA_MAX=2 java @"$REPO/broker/jvm.options" -jar "$jar"
   ) >"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
   local i
