@@ -219,6 +219,7 @@ public class Bench {
     List<String> csrs;
     String profileSummary;
     String liveHeap = "?";
+    String nativeMemory;
     String warmupNote = "";
 
     Bench(Options o, Env env) {
@@ -292,6 +293,7 @@ public class Bench {
         }
         Memory mem = Memory.of(env.brokerPid());
         Memory vaultMem = env.vaultPid() > 0 ? Memory.of(env.vaultPid()) : null;
+        nativeMemory = nativeMemory();
         liveHeap = liveHeapAfterFullGc();
         String loadAtEnd = loadAverage();
         double minutes = (System.nanoTime() - t0) / 60e9;
@@ -638,19 +640,68 @@ public class Bench {
                 .filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
     }
 
+    /** " (= -Xmx128m ...)" for options that name java @argfiles (comments dropped), else "". */
+    static String expandArgFiles(String options) {
+        if (!options.contains("@")) {
+            return "";
+        }
+        List<String> out = new ArrayList<>();
+        for (String o : options.trim().split("\\s+")) {
+            if (!o.startsWith("@")) {
+                out.add(o);
+                continue;
+            }
+            try {
+                Files.readAllLines(Path.of(o.substring(1))).stream().map(String::trim)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(out::add);
+            } catch (IOException e) {
+                out.add(o + " (unreadable)");
+            }
+        }
+        String arenas = System.getenv("MALLOC_ARENA_MAX");
+        return " (= `" + String.join(" ", out) + "`" + (arenas == null ? "" : ", with MALLOC_ARENA_MAX=" + arenas) + ")";
+    }
+
     /** The broker's live heap: a full GC through jcmd, then the heap's "used" (after VmRSS was read). */
     String liveHeapAfterFullGc() {
         try {
             jcmd("GC.run");
             String info = jcmd("GC.heap_info");
+            // One line per generation (Serial, Parallel: young and old) or one for the whole heap (G1).
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(info);
-            if (m.find()) {
-                return String.format(Locale.ROOT, "%.0f MiB used of %.0f MiB committed", Long.parseLong(m.group(2)) / 1024.0,
-                        Long.parseLong(m.group(1)) / 1024.0);
+            long total = 0;
+            long used = 0;
+            while (m.find()) {
+                total += Long.parseLong(m.group(1));
+                used += Long.parseLong(m.group(2));
             }
-            return "?";
+            return total == 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB used of %.0f MiB committed", used / 1024.0, total / 1024.0);
         } catch (Exception e) {
             return "? (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The broker's committed memory by JVM area (Native Memory Tracking), when the broker runs with
+     * -XX:NativeMemoryTracking=summary; else null. E.g. "Java Heap 96, Class 61, Code 27, ...".
+     */
+    String nativeMemory() {
+        try {
+            String out = jcmd("VM.native_memory", "summary", "scale=KB");
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("-\\s+([A-Za-z][A-Za-z ]*?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)").matcher(out);
+            List<String> parts = new ArrayList<>();
+            long total = 0;
+            while (m.find()) {
+                long kib = Long.parseLong(m.group(2));
+                total += kib;
+                if (kib >= 1024) {
+                    parts.add(String.format(Locale.ROOT, "%s %.0f", m.group(1).trim(), kib / 1024.0));
+                }
+            }
+            return parts.isEmpty() ? null : String.format(Locale.ROOT, "%.0f MiB committed: %s (MiB)", total / 1024.0, String.join(", ", parts));
+        } catch (Exception e) {
+            return null;
         }
     }
 
@@ -921,6 +972,9 @@ public class Bench {
         b.append(String.format(Locale.ROOT, "(e) broker resident memory at the end: VmRSS %s (peak VmHWM %s)%s%n", mem.mib(mem.rssKiB()),
                 mem.mib(mem.hwmKiB()), vaultMem == null ? "" : "; Vault VmRSS " + vaultMem.mib(vaultMem.rssKiB())));
         b.append("    broker heap after a full GC (read after VmRSS): ").append(liveHeap).append(System.lineSeparator());
+        if (nativeMemory != null) {
+            b.append("    broker JVM areas (Native Memory Tracking, before the GC): ").append(nativeMemory).append(System.lineSeparator());
+        }
         return b.toString();
     }
 
@@ -999,9 +1053,12 @@ public class Bench {
         m.append("\n### Resident memory (e)\n\n");
         m.append("Broker at the end of the run: VmRSS **").append(mem.mib(mem.rssKiB())).append("**, peak VmHWM ")
                 .append(mem.mib(mem.hwmKiB())).append(" (target: under 300 MiB). Broker JVM options: ")
-                .append(env.brokerJavaOpts().isBlank() ? "none (`java -jar`, as scripts/dev.sh runs it)" : "`" + env.brokerJavaOpts() + "`")
+                .append(env.brokerJavaOpts().isBlank() ? "none (bare `java -jar`)" : "`" + env.brokerJavaOpts() + "`" + expandArgFiles(env.brokerJavaOpts()))
                 .append(". Its heap after a full GC, forced with jcmd once VmRSS was read: ").append(liveHeap)
                 .append(" (the live set; the rest of the resident memory is heap the JVM sized for itself, code and metaspace)");
+        if (nativeMemory != null) {
+            m.append(". Native Memory Tracking, read with VmRSS: ").append(nativeMemory);
+        }
         if (vaultMem != null) {
             m.append(". Vault dev server VmRSS: ").append(vaultMem.mib(vaultMem.rssKiB()));
         }
