@@ -221,6 +221,8 @@ public class Bench {
     String profileSummary;
     String liveHeap = "?";
     String nativeMemory;
+    /** The report this run replaces, if any: its figures are compared with this run's (repeatability). */
+    String previous;
     String warmupNote = "";
 
     Bench(Options o, Env env) {
@@ -306,6 +308,7 @@ public class Bench {
         }
         System.out.printf(Locale.ROOT, "load average at start %s, at end %s; run took %.1f min%n", loadAtStart, loadAtEnd, minutes);
         Files.createDirectories(o.out.toAbsolutePath().getParent());
+        previous = Files.exists(o.out) ? Files.readString(o.out) : null;
         Files.writeString(o.out, markdown(mem, vaultMem, loadAtEnd, minutes));
         log("wrote %s", o.out);
     }
@@ -1193,6 +1196,55 @@ public class Bench {
         return rows;
     }
 
+    /**
+     * Throughput of each cell against the report this run replaces, when that one was written on
+     * the same machine (same cores, memory, JDK and Vault) with the same cell list: the issue asks
+     * repeated runs to agree within 15 %.
+     */
+    String repeatability() {
+        if (previous == null || o.quick) {
+            return "";
+        }
+        Map<String, Double> before = new LinkedHashMap<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| (\\([a-z-]+\\) [^|]*?) \\| (\\d+) \\| ([0-9.]+) \\|")
+                .matcher(previous);
+        while (row.find()) {
+            before.put(row.group(1).replaceAll(" \\(prepared requests ran out.*\\)$", "") + " | " + row.group(2), Double.parseDouble(row.group(3)));
+        }
+        java.util.regex.Matcher when = java.util.regex.Pattern.compile("Generated (\\S+) by").matcher(previous);
+        String machine = Runtime.getRuntime().availableProcessors() + " | " + memTotal() + " | " + env.javaVersion() + " | " + env.vaultVersion();
+        boolean sameMachine = previous.contains("| cores (nproc) | " + Runtime.getRuntime().availableProcessors() + " ")
+                && previous.contains("| memory | " + memTotal() + " |") && previous.contains(env.javaVersion())
+                && previous.contains(env.vaultVersion());
+        StringBuilder m = new StringBuilder("## Compared with the previous run\n\n");
+        if (!sameMachine) {
+            return m.append("The report this run replaced came from another machine or set-up (").append(machine)
+                    .append(" differs); no comparison.\n\n").toString();
+        }
+        m.append("Throughput of each cell in this run against the report it replaced (generated ")
+                .append(when.find() ? when.group(1) : "?").append(", same machine and versions):\n\n")
+                .append("| cell | concurrency | previous req/s | this run req/s | difference |\n|---|---:|---:|---:|---:|\n");
+        double worst = 0;
+        int compared = 0;
+        for (Cell c : cells) {
+            String key = "(" + c.scenario() + ") " + c.target() + " | " + c.concurrency();
+            Double was = before.get(key);
+            if (was == null || was <= 0) {
+                continue;
+            }
+            double diff = (c.throughput() - was) / was;
+            worst = Math.max(worst, Math.abs(diff));
+            compared++;
+            m.append(String.format(Locale.ROOT, "| (%s) %s | %d | %.1f | %.1f | %+.0f %% |%n", c.scenario(), c.target(), c.concurrency(),
+                    was, c.throughput(), 100 * diff));
+        }
+        if (compared == 0) {
+            return m.append("No cell of this run was in the previous report.\n\n").toString();
+        }
+        return m.append(String.format(Locale.ROOT, "%nLargest difference: %.0f %% over %d cells (the issue asks for at most 15 %%).%n%n",
+                100 * worst, compared)).toString();
+    }
+
     Cell find(String scenario, int c) {
         return cells.stream().filter(x -> x.scenario().equals(scenario) && x.concurrency() == c).findFirst().orElse(null);
     }
@@ -1270,6 +1322,7 @@ public class Bench {
             m.append("\n");
         }
 
+        m.append(repeatability());
         m.append("## Machine\n\n| | |\n|---|---|\n");
         m.append("| cores (nproc) | ").append(Runtime.getRuntime().availableProcessors()).append(" (").append(cpuModel()).append(") |\n");
         m.append("| memory | ").append(memTotal()).append(" |\n");
