@@ -48,6 +48,7 @@ log() { printf 'bench.sh: %s\n' "$*" >&2; }
 die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
 
 keep=0
+profiling=0
 pass=()
 command_line="scripts/bench.sh${*:+ $*}"
 while (($#)); do
@@ -57,9 +58,13 @@ while (($#)); do
       exit 0
       ;;
     --keep) keep=1 ;;
-    --quick | --rsa | --ec | --profile) pass+=("$1") ;;
+    --quick | --rsa | --ec | --profile)
+      [[ "$1" == --profile ]] && profiling=1
+      pass+=("$1")
+      ;;
     --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --profile-scenario | --artifacts | --jfr-settings)
       (($# >= 2)) || die "$1 needs a value"
+      [[ "$1" == --profile-at || "$1" == --profile-scenario || "$1" == --jfr-settings ]] && profiling=1
       pass+=("$1" "$2")
       shift
       ;;
@@ -163,6 +168,10 @@ for opt in $broker_java_opts; do
   resolved+=("$opt")
 done
 broker_java_opts="${resolved[*]}"
+# Starting JFR in a running JVM retransforms classes and deoptimises compiled code, which slowed the
+# profiled window several-fold; started with the JVM (and stopped by Bench.java before measuring),
+# JFR is set up once and the later profile records a broker in its normal state.
+((profiling)) && broker_java_opts="$broker_java_opts -XX:StartFlightRecording=name=ib-launch,settings=default"
 mkdir -p "$work/broker" "$work/db"
 broker_url="https://127.0.0.1:$broker_port"
 db_label="H2 file in $work/db"

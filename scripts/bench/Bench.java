@@ -248,6 +248,14 @@ public class Bench {
                 Arrays.toString(o.concurrency));
         vaultToken = appRoleLogin();
         csrs = generateCsrs(o.key, o.csrPool);
+        if (o.profile) {
+            // bench.sh started JFR with the broker (see there); keep it set up, but record nothing until the profile.
+            try {
+                jcmd("JFR.stop", "name=ib-launch");
+            } catch (IllegalStateException e) {
+                log("no launch-time JFR recording to stop (%s); the profiled window may run slower than the cells", e.getMessage());
+            }
+        }
 
         // Global warm-up, not measured: connections on both sides and, above all, the broker's JIT. A
         // broker that is still compiling spends more CPU in its compiler threads than on requests, so
@@ -1323,6 +1331,14 @@ public class Bench {
         }
 
         m.append(repeatability());
+        if (profileSummary != null) {
+            // The recording's own summary, as printed: where the broker's CPU went in the profiled window.
+            m.append("## Profile (--profile)\n\nJFR was set up with the broker's JVM and recorded only this extra window ")
+                    .append("after the measured cells; the .jfr file stays in ").append(o.artifacts).append(". Java threads only: ")
+                    .append("the Serial collector runs on `VM Thread`, whose CPU shows in the per-thread lines above.\n\n```\n")
+                    .append(profileSummary.lines().limit(90).map(l -> l.replace(System.getProperty("user.dir") + "/", ""))
+                            .collect(Collectors.joining("\n"))).append("\n```\n\n");
+        }
         m.append("## Machine\n\n| | |\n|---|---|\n");
         m.append("| cores (nproc) | ").append(Runtime.getRuntime().availableProcessors()).append(" (").append(cpuModel()).append(") |\n");
         m.append("| memory | ").append(memTotal()).append(" |\n");
