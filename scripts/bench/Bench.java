@@ -1214,8 +1214,12 @@ public class Bench {
             return "";
         }
         Map<String, Double> before = new LinkedHashMap<>();
+        // Only the previous report's own Results table: its comparison table has rows of the same shape.
+        int from = previous.indexOf("## Results");
+        int to = from < 0 ? -1 : previous.indexOf("\n\n", previous.indexOf("|---", from));
+        String results = from < 0 || to < 0 ? "" : previous.substring(from, to);
         java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| (\\([a-z-]+\\) [^|]*?) \\| (\\d+) \\| ([0-9.]+) \\|")
-                .matcher(previous);
+                .matcher(results);
         while (row.find()) {
             before.put(row.group(1).replaceAll(" \\(prepared requests ran out.*\\)$", "") + " | " + row.group(2), Double.parseDouble(row.group(3)));
         }
