@@ -101,7 +101,7 @@ public class AgentLifecycleService {
 
     /** Records a refused agent-route request as the failure event of the route's type. */
     public void auditRefusal(String type, AgentAuthenticationException e, RequestContext ctx) {
-        appendQuietly(AuditRecord.failure(type, e.tenantId(), e.agentId(), ctx, e.code())
+        audit.appendAloneBestEffort(AuditRecord.failure(type, e.tenantId(), e.agentId(), ctx, e.code())
                 .with("x5t#S256", e.presentedX5t()));
     }
 
@@ -173,10 +173,11 @@ public class AgentLifecycleService {
             String why = e instanceof ProfileViolation ? "issued_certificate_rejected" : "binding_not_committed";
             AuditRecord failure = AuditRecord.failure(ROTATED, tenant.id(), agent.id(), ctx, why);
             if (orphan != null) {
-                failure.with("serial_number", orphan.serialNumber()).with("revoked", revokeQuietly(tenant, orphan.serialNumber()));
+                failure.with("serial_number", orphan.serialNumber())
+                        .with("revoked", pki.revokeBestEffort(tenant.pkiMount(), orphan.serialNumber()));
             }
             LOG.error("Rotation of agent {} failed ({}): {}", agent.id(), why, e.toString());
-            appendQuietly(failure);
+            audit.appendAloneBestEffort(failure);
             if (e instanceof ProblemException p) {
                 throw p;
             }
@@ -276,10 +277,10 @@ public class AgentLifecycleService {
             }
             return value;
         } catch (StreamConstraintsException e) {
-            appendQuietly(AuditRecord.failure(eventType, tenantId, agentId, ctx, "json_too_complex"));
+            audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, "json_too_complex"));
             throw ProblemException.badRequest("json_too_complex", "The JSON body exceeds the nesting or size limits.");
         } catch (IOException | IllegalArgumentException e) {
-            appendQuietly(AuditRecord.failure(eventType, tenantId, agentId, ctx, "malformed_json"));
+            audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, "malformed_json"));
             throw ProblemException.badRequest("malformed_json", hint);
         }
     }
@@ -289,27 +290,9 @@ public class AgentLifecycleService {
     }
 
     private ProblemException fail(Tenant tenant, Agent agent, String type, RequestContext ctx, ProblemException e) {
-        appendQuietly(AuditRecord.failure(type, tenant.id(), agent.id(), ctx,
+        audit.appendAloneBestEffort(AuditRecord.failure(type, tenant.id(), agent.id(), ctx,
                 e instanceof VaultUnavailableException ? "vault_unavailable" : e.code()));
         return e;
-    }
-
-    private boolean revokeQuietly(Tenant tenant, String serial) {
-        try {
-            pki.revoke(tenant.pkiMount(), serial);
-            return true;
-        } catch (RuntimeException e) {
-            LOG.error("Could not revoke unbound certificate {} on {}: {}", serial, tenant.pkiMount(), e.toString());
-            return false;
-        }
-    }
-
-    private void appendQuietly(AuditRecord record) {
-        try {
-            audit.appendAlone(record);
-        } catch (RuntimeException e) {
-            LOG.error("Could not write audit event {}: {}", record.type(), e.toString());
-        }
     }
 
     private Instant now() {

@@ -21,7 +21,6 @@ public record BoundCertificate(String agentId, String tenantId, BindingStatus bi
      */
     public boolean acceptedAt(Instant now) {
         return tenantStatus == TenantStatus.ACTIVE && agentStatus == AgentStatus.ACTIVE && now.isBefore(notAfter)
-                && (bindingStatus == BindingStatus.CURRENT
-                || (bindingStatus == BindingStatus.PREVIOUS && graceUntil != null && now.isBefore(graceUntil)));
+                && bindingStatus.acceptsAt(graceUntil, now);
     }
 }

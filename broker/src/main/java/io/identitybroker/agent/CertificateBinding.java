@@ -20,7 +20,6 @@ public record CertificateBinding(@Id String id, String agentId, String tenantId,
 
     /** Whether presenting this certificate identifies its agent at {@code now}. */
     public boolean acceptedAt(Instant now) {
-        return status == BindingStatus.CURRENT
-                || (status == BindingStatus.PREVIOUS && graceUntil != null && now.isBefore(graceUntil));
+        return status.acceptsAt(graceUntil, now);
     }
 }

@@ -3,6 +3,8 @@ package io.identitybroker.audit;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +29,7 @@ import java.util.UUID;
  */
 @Singleton
 public class AuditLog {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     /** The chain of events that no tenant can be attributed to (e.g. an unknown enrollment token). */
     public static final String SYSTEM_CHAIN = "_system";
 
@@ -67,6 +70,18 @@ public class AuditLog {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public AuditEvent appendAlone(AuditRecord record) {
         return append(record);
+    }
+
+    /**
+     * {@link #appendAlone} while another failure is already being answered: if the event cannot be
+     * written either, that is logged and the original failure stays the one the caller sees.
+     */
+    public void appendAloneBestEffort(AuditRecord record) {
+        try {
+            appendAlone(record);
+        } catch (RuntimeException e) {
+            LOG.error("Could not write audit event {}: {}", record.type(), e.toString());
+        }
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

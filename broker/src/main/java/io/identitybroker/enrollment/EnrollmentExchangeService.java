@@ -135,10 +135,11 @@ public class EnrollmentExchangeService {
             String why = e instanceof ProfileViolation ? "issued_certificate_rejected" : "binding_not_committed";
             AuditRecord failure = AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, why);
             if (orphan != null) {
-                failure.with("serial_number", orphan.serialNumber()).with("revoked", revokeQuietly(tenant, orphan));
+                failure.with("serial_number", orphan.serialNumber())
+                        .with("revoked", pki.revokeBestEffort(tenant.pkiMount(), orphan.serialNumber()));
             }
             LOG.error("Enrollment failed after claiming a token ({}): {}", why, e.toString());
-            appendQuietly(failure);
+            audit.appendAloneBestEffort(failure);
             if (e instanceof ProblemException p) {
                 throw p;
             }
@@ -151,24 +152,6 @@ public class EnrollmentExchangeService {
     private InvalidEnrollmentTokenException rejectToken(String tenantId, String tokenId, RequestContext ctx, String reason) {
         audit.appendAlone(AuditRecord.failure(FAILED, tenantId, tokenId, ctx, reason));
         return new InvalidEnrollmentTokenException();
-    }
-
-    private boolean revokeQuietly(Tenant tenant, SignedCertificate cert) {
-        try {
-            pki.revoke(tenant.pkiMount(), cert.serialNumber());
-            return true;
-        } catch (RuntimeException e) {
-            LOG.error("Could not revoke unbound certificate {} on {}: {}", cert.serialNumber(), tenant.pkiMount(), e.toString());
-            return false;
-        }
-    }
-
-    private void appendQuietly(AuditRecord record) {
-        try {
-            audit.appendAlone(record);
-        } catch (RuntimeException e) {
-            LOG.error("Could not write audit event {}: {}", record.type(), e.toString());
-        }
     }
 
     /** The conditional UPDATE matched no row. */

@@ -38,7 +38,7 @@ public class IntrospectionService {
     }
 
     /** The verified token when it is active now; empty for every kind of inactive (RFC 7662 tells no reason). */
-    public Optional<AccessToken> activeToken(String token) {
+    private Optional<AccessToken> activeToken(String token) {
         AccessToken verified;
         try {
             verified = verifier.verifyIgnoringPresenter(token);
@@ -53,11 +53,6 @@ public class IntrospectionService {
             return Optional.empty();
         }
         return Optional.of(verified);
-    }
-
-    /** The RFC 7662 response body, for a resource server that may see every tenant's tokens. */
-    public Map<String, Object> introspect(String token) {
-        return introspect(token, null);
     }
 
     /**

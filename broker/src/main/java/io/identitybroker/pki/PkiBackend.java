@@ -1,5 +1,7 @@
 package io.identitybroker.pki;
 
+import org.slf4j.LoggerFactory;
+
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,23 @@ public interface PkiBackend {
 
     /** Revokes a serial on its issuing mount; idempotent. */
     void revoke(String mount, String serialNumber);
+
+    /**
+     * {@link #revoke}, for clean-up after a failure that is already being reported: a failed
+     * revocation is logged, not thrown, and the result goes into that failure's audit event.
+     *
+     * @return whether Vault revoked it
+     */
+    default boolean revokeBestEffort(String mount, String serialNumber) {
+        try {
+            revoke(mount, serialNumber);
+            return true;
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(PkiBackend.class)
+                    .error("Could not revoke unbound certificate {} on {}: {}", serialNumber, mount, e.toString());
+            return false;
+        }
+    }
 
     /** The role's settings that matter for the X.509-SVID profile, or empty when mount or role does not exist. */
     Optional<RoleSettings> role(String mount, String role);
