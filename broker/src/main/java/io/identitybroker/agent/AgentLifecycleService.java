@@ -3,6 +3,7 @@ package io.identitybroker.agent;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.api.DatabaseFailures;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -170,7 +171,9 @@ public class AgentLifecycleService {
             throw fail(tenant, agent, ctx, e);
         } catch (RuntimeException e) {
             SignedCertificate orphan = signed.get();
-            String why = e instanceof ProfileViolation ? "issued_certificate_rejected" : "binding_not_committed";
+            boolean databaseLost = DatabaseFailures.isConnectionLost(e);
+            String why = e instanceof ProfileViolation ? "issued_certificate_rejected"
+                    : databaseLost ? "database_unavailable" : "binding_not_committed";
             AuditRecord failure = AuditRecord.failure(ROTATED, tenant.id(), agent.id(), ctx, why);
             if (orphan != null) {
                 failure.with("serial_number", orphan.serialNumber())
@@ -180,6 +183,9 @@ public class AgentLifecycleService {
             audit.appendAloneBestEffort(failure);
             if (e instanceof ProblemException p) {
                 throw p;
+            }
+            if (databaseLost) {
+                throw e; // answered 503 database_unavailable: the swap rolled back, so a retry can succeed
             }
             throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Rotation failed",
                     "The rotation could not be recorded; your current certificate is unchanged.");

@@ -10,9 +10,6 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 
 /**
@@ -28,7 +25,7 @@ public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeExcep
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, RuntimeException exception) {
-        if (isConnectionFailure(exception)) {
+        if (DatabaseFailures.isConnectionLost(exception)) {
             LOG.warn("Database unavailable: {}", rootMessage(exception));
             return Problems.response(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
                     "Database unavailable", "The broker's database is unreachable; nothing was changed. Try again later.",
@@ -37,18 +34,6 @@ public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeExcep
         LOG.error("Unhandled error on {} {}", request.getMethodName(), request.getPath(), exception);
         return Problems.response(request, new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
                 "Internal error", "The request failed; the correlation id identifies it in the logs."));
-    }
-
-    static boolean isConnectionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String rootMessage(Throwable e) {

@@ -3,6 +3,7 @@ package io.identitybroker.enrollment;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.agent.AgentService;
+import io.identitybroker.api.DatabaseFailures;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -132,7 +133,9 @@ public class EnrollmentExchangeService {
             throw e;
         } catch (RuntimeException e) {
             SignedCertificate orphan = signed.get();
-            String why = e instanceof ProfileViolation ? "issued_certificate_rejected" : "binding_not_committed";
+            boolean databaseLost = DatabaseFailures.isConnectionLost(e);
+            String why = e instanceof ProfileViolation ? "issued_certificate_rejected"
+                    : databaseLost ? "database_unavailable" : "binding_not_committed";
             AuditRecord failure = AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, why);
             if (orphan != null) {
                 failure.with("serial_number", orphan.serialNumber())
@@ -142,6 +145,9 @@ public class EnrollmentExchangeService {
             audit.appendAloneBestEffort(failure);
             if (e instanceof ProblemException p) {
                 throw p;
+            }
+            if (databaseLost) {
+                throw e; // answered 503 database_unavailable: the claim rolled back, the token still works
             }
             throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Enrollment failed",
                     e instanceof ProfileViolation ? "Vault issued a certificate outside the X.509-SVID profile; it was revoked."

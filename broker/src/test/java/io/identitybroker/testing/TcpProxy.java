@@ -19,6 +19,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
+    private volatile boolean hangUpOnRequest;
 
     public TcpProxy(int targetPort) {
         this.port = TestVault.freePort();
@@ -50,7 +51,17 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * From now until {@link #restore()}, the target reads each request and hangs up without an
+     * answer, as a server that dies mid-query does: the client's write succeeds, its read meets
+     * end-of-stream.
+     */
+    public void hangUpOnNextRequests() {
+        hangUpOnRequest = true;
+    }
+
     public synchronized void restore() {
+        hangUpOnRequest = false;
         if (listener != null) {
             return;
         }
@@ -74,18 +85,26 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 open.add(client);
                 open.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean requests) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[8192];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (requests && hangUpOnRequest) {
+                        drain(from, in);
+                        return; // the finally below closes both sides without forwarding a byte
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             } catch (IOException ignored) {
                 // connection ended
             } finally {
@@ -101,6 +120,18 @@ public final class TcpProxy implements AutoCloseable {
         });
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Reads the rest of the request, so that closing sends an orderly end-of-stream rather than a reset. */
+    private static void drain(Socket from, InputStream in) throws IOException {
+        from.setSoTimeout(100);
+        try {
+            while (in.read(new byte[8192]) >= 0) {
+                // discarded
+            }
+        } catch (java.net.SocketTimeoutException quiet) {
+            // the client has sent everything and now waits for the answer it will not get
+        }
     }
 
     @Override
