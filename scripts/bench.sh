@@ -24,6 +24,7 @@
 #   --jfr-settings NAME   JFR settings for the profile: profile (default) or default (less overhead)
 #   --keep                keep the temporary directory (logs, H2 database, Vault state)
 #   --duration S          measured seconds per cell (default 15, quick 3)
+#   --rounds N            split them into N windows that alternate with the paired cell's (default 3, quick 1)
 #   --warmup S            warm-up seconds per cell (default 4, quick 1)
 #   --concurrency LIST    default 1,8,32
 #   --scenarios LIST      subset of a,b,c,d (default all)
@@ -62,7 +63,7 @@ while (($#)); do
       [[ "$1" == --profile ]] && profiling=1
       pass+=("$1")
       ;;
-    --duration | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --profile-scenario | --artifacts | --jfr-settings)
+    --duration | --rounds | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --profile-scenario | --artifacts | --jfr-settings)
       (($# >= 2)) || die "$1 needs a value"
       [[ "$1" == --profile-at || "$1" == --profile-scenario || "$1" == --jfr-settings ]] && profiling=1
       pass+=("$1" "$2")

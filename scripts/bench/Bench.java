@@ -102,6 +102,7 @@ public class Bench {
         double measureSeconds = -1;   // per cell
         int[] concurrency = {1, 8, 32};
         int maxRequests = 40_000;     // per measured window (bounds token minting and memory)
+        int rounds = -1;              // measured rounds per cell, alternating with its pair; -1: 3 (quick: 1)
         Set<String> scenarios = new HashSet<>(List.of("a", "b", "c", "d"));
         boolean profile;
         int profileAt = 32;           // concurrency of the profiled window
@@ -138,6 +139,7 @@ public class Bench {
                     case "--warmup" -> o.warmupSeconds = Double.parseDouble(args[++i]);
                     case "--duration" -> o.measureSeconds = Double.parseDouble(args[++i]);
                     case "--max-requests" -> o.maxRequests = Integer.parseInt(args[++i]);
+                    case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
                     case "--concurrency" -> o.concurrency = Arrays.stream(args[++i].split(","))
                             .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
                     case "--scenarios" -> o.scenarios = new HashSet<>(Arrays.asList(args[++i].split(",")));
@@ -152,15 +154,18 @@ public class Bench {
             if (o.measureSeconds < 0) {
                 o.measureSeconds = o.quick ? 3 : 15;
             }
+            if (o.rounds < 0) {
+                o.rounds = o.quick ? 1 : 3;
+            }
             if (o.csrPool < 0) {
                 o.csrPool = o.key.equals("rsa") ? 64 : 1024;
             }
             if (o.out == null) {
                 o.out = o.quick ? o.artifacts.resolve("performance-quick.md") : Path.of("docs/performance.md");
             }
-            if (o.measureSeconds > 60 || o.warmupSeconds > 30 || o.concurrency.length > 6
+            if (o.measureSeconds > 60 || o.warmupSeconds > 30 || o.concurrency.length > 6 || o.rounds < 1 || o.rounds > 10
                     || Arrays.stream(o.concurrency).anyMatch(c -> c < 1 || c > 256)) {
-                throw new IllegalArgumentException("bounded runs only: --duration <= 60, --warmup <= 30, concurrency 1..256");
+                throw new IllegalArgumentException("bounded runs only: --duration <= 60, --warmup <= 30, --rounds 1..10, concurrency 1..256");
             }
             return o;
         }
@@ -200,7 +205,15 @@ public class Bench {
     /** One measured window. */
     record Cell(String scenario, String target, int concurrency, long ok, long errors, double seconds,
                 double throughput, double p50Ms, double p99Ms, double brokerCpuMsPerReq, double vaultCpuMsPerReq,
-                double loadgenCpuMsPerReq, double otherCores, String brokerThreads, String note) {
+                double loadgenCpuMsPerReq, double otherCores, String brokerThreads, String note, double[] roundRates) {
+        /** (max - min) / mean of the rounds' throughput: how steady the cell was within this run. */
+        double spread() {
+            if (roundRates.length < 2) {
+                return Double.NaN;
+            }
+            double mean = Arrays.stream(roundRates).average().orElse(Double.NaN);
+            return (Arrays.stream(roundRates).max().orElse(0) - Arrays.stream(roundRates).min().orElse(0)) / mean;
+        }
     }
 
     /** A scenario that was not measured, and why. */
@@ -285,13 +298,10 @@ public class Bench {
         log("global warm-up: %s", warmupNote);
 
         for (int c : o.concurrency) {
-            if (o.scenarios.contains("a")) {
-                cells.add(cell("a", "raw Vault sign", vault, c, this::rawSignRequests, this::vaultCertOk, lastRate("a", rawRate)));
-            }
-            if (o.scenarios.contains("b")) {
-                cells.add(cell("b", "broker exchange", broker, c, n -> exchangeRequests(mintTokens(n)), this::exchangeOk,
-                        lastRate("b", exchangeRate)));
-            }
+            paired(o.scenarios.contains("a") ? new Side("a", "raw Vault sign", sender(vault), this::rawSignRequests,
+                            this::vaultCertOk, lastRate("a", rawRate)) : null,
+                    o.scenarios.contains("b") ? new Side("b", "broker exchange", sender(broker),
+                            n -> exchangeRequests(mintTokens(n)), this::exchangeOk, lastRate("b", exchangeRate)) : null, c);
         }
         if (o.scenarios.contains("c") || o.scenarios.contains("d")) {
             new OAuthScenarios().run();
@@ -337,39 +347,75 @@ public class Bench {
                 .mapToDouble(Cell::throughput).findFirst().orElse(dflt);
     }
 
-    /**
-     * One cell: a warm-up window at this concurrency, then the measured window. Requests (and for
-     * the broker, enrollment tokens) are prepared before each window: for the warm-up from
-     * {@code expectedRate} (the previous concurrency's), for the measured window from the warm-up's
-     * rate with 60 % headroom. A window that runs out of prepared requests ends early and says so.
-     */
-    Cell cell(String scenario, String target, HttpClient client, int c, IntFunction<List<HttpRequest>> prepare,
-              Predicate<HttpResponse<String>> ok, double expectedRate) {
-        int warmCount = bounded(expectedRate * o.warmupSeconds * 1.6 + 4L * c);
-        Window warm = runWindow(client, c, o.warmupSeconds, prepare.apply(warmCount), ok, null);
-        double rate = warm.ok() > 0 ? warm.throughput() : expectedRate;
-        int n = bounded(rate * o.measureSeconds * 1.6 + 4L * c);
-        List<HttpRequest> requests = prepare.apply(n);
-        Window w = runWindow(client, c, o.measureSeconds, requests, ok, Cpu.snapshot(env));
-        Cell cell = w.toCell(scenario, target, c);
-        log("%-2s %-22s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%s", scenario, target, c,
-                cell.throughput(), cell.p50Ms(), cell.p99Ms(), cell.errors(), cell.note().isEmpty() ? "" : "  (" + cell.note() + ")");
-        if (client != vault) {
-            log("   broker CPU %.2f ms/req by thread: %s", cell.brokerCpuMsPerReq(), cell.brokerThreads());
-        }
-        return cell;
+    /** One side of a pair of cells: where its requests go, how they are prepared and judged. */
+    record Side(String scenario, String target, java.util.function.Supplier<Sender> senders,
+                IntFunction<List<HttpRequest>> prepare, Predicate<HttpResponse<String>> ok, double expectedRate) {
     }
 
-    /** {@link #cell} with a minimal HTTP/1.1 client ({@link RawHttp}) instead of java.net.http. */
-    Cell rawCell(String scenario, String target, RawHttp raw, int c, List<HttpRequest> requests,
-                 Predicate<HttpResponse<String>> ok) {
-        runWindow(raw::connection, c, o.warmupSeconds, requests, ok, null);
-        Window w = runWindow(raw::connection, c, o.measureSeconds, requests, ok, Cpu.snapshot(env));
-        Cell cell = w.toCell(scenario, target, c);
-        log("%-2s %-22s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d%s", scenario, target, c,
-                cell.throughput(), cell.p50Ms(), cell.p99Ms(), cell.errors(), cell.note().isEmpty() ? "" : "  (" + cell.note() + ")");
-        log("   broker CPU %.2f ms/req by thread: %s", cell.brokerCpuMsPerReq(), cell.brokerThreads());
-        return cell;
+    /**
+     * Two cells at one concurrency, measured in alternation (either side may be null: measured
+     * alone). Each side warms up, then the measured time is split into {@code o.rounds} rounds of
+     * x then y, so that both sides of a ratio see the same machine: a slow minute (other work,
+     * Vault's own GC, the hypervisor) lands in both instead of in one. Requests (for the broker,
+     * enrollment tokens) are prepared before each window from the previous window's rate with
+     * 60 % headroom; a window that runs out of them ends early and says so.
+     */
+    void paired(Side x, Side y, int c) {
+        List<Side> sides = new ArrayList<>();
+        if (x != null) {
+            sides.add(x);
+        }
+        if (y != null) {
+            sides.add(y);
+        }
+        double roundSeconds = o.measureSeconds / o.rounds;
+        Map<Side, Double> rate = new LinkedHashMap<>();
+        Map<Side, List<Window>> windows = new LinkedHashMap<>();
+        for (Side side : sides) {
+            Window warm = runWindow(side.senders(), c, o.warmupSeconds,
+                    side.prepare().apply(bounded(side.expectedRate() * o.warmupSeconds * 1.6 + 4L * c)), side.ok(), null);
+            rate.put(side, warm.ok() > 0 ? warm.throughput() : side.expectedRate());
+            windows.put(side, new ArrayList<>());
+        }
+        for (int r = 0; r < o.rounds; r++) {
+            for (Side side : sides) {
+                List<HttpRequest> requests = side.prepare().apply(bounded(rate.get(side) * roundSeconds * 1.6 + 4L * c));
+                Window w = runWindow(side.senders(), c, roundSeconds, requests, side.ok(), Cpu.snapshot(env));
+                if (w.ok() > 0) {
+                    rate.put(side, w.throughput());
+                }
+                windows.get(side).add(w);
+            }
+        }
+        for (Side side : sides) {
+            List<Window> ws = windows.get(side);
+            Cell cell = Window.merge(ws).toCell(side.scenario(), side.target(), c,
+                    ws.stream().mapToDouble(Window::throughput).toArray());
+            cells.add(cell);
+            log("%-5s %-22s c=%-3d %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  rounds %s%s", side.scenario(),
+                    side.target(), c, cell.throughput(), cell.p50Ms(), cell.p99Ms(), cell.errors(), roundsOf(cell),
+                    cell.note().isEmpty() ? "" : "  (" + cell.note() + ")");
+            if (!isRaw(cell)) {
+                log("      broker CPU %.2f ms/req by thread: %s", cell.brokerCpuMsPerReq(), cell.brokerThreads());
+            }
+        }
+    }
+
+    /** Cells that call Vault directly: the broker idles during them. */
+    static boolean isRaw(Cell c) {
+        return c.scenario().equals("a") || c.scenario().endsWith("-raw");
+    }
+
+    /** "1201 / 1180 / 1230 (4 %)": each round's throughput and their spread. */
+    static String roundsOf(Cell c) {
+        String rates = Arrays.stream(c.roundRates()).mapToObj(r -> String.format(Locale.ROOT, "%.0f", r))
+                .collect(Collectors.joining(" / "));
+        return Double.isNaN(c.spread()) ? rates : String.format(Locale.ROOT, "%s (%.0f %%)", rates, 100 * c.spread());
+    }
+
+    /** java.net.http as a {@link Sender}: the client is shared, senders are free. */
+    static java.util.function.Supplier<Sender> sender(HttpClient client) {
+        return () -> r -> client.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -703,8 +749,8 @@ public class Bench {
             Predicate<HttpResponse<String>> signed = r -> r.statusCode() == 200 && r.body().contains("\"signature\"");
             Predicate<HttpResponse<String>> issued = r -> r.statusCode() == 200 && r.body().contains("\"access_token\"");
             for (int c : o.concurrency) {
-                cells.add(cell("c-raw", "raw transit sign", vault, c, raw, signed, lastRate("c-raw", 500)));
-                cells.add(cell("c", "broker token (mTLS)", mtls, c, issue, issued, lastRate("c", rateOf("c-raw", c, 300))));
+                paired(new Side("c-raw", "raw transit sign", sender(vault), raw, signed, lastRate("c-raw", 500)),
+                        new Side("c", "broker token (mTLS)", sender(mtls), issue, issued, lastRate("c", lastRate("c-raw", 300))), c);
             }
             if (o.profile && o.profileScenario.equals("c")) {
                 profile("c", "token requests", mtls, o.profileAt, issue.apply(0), issue.apply(0), issued);
@@ -734,8 +780,9 @@ public class Bench {
                     "token=" + URLEncoder.encode(accessToken, StandardCharsets.UTF_8));
             List<HttpRequest> same = Collections.nCopies(Integer.MAX_VALUE, req);
             for (int c : o.concurrency) {
-                cells.add(rawCell("d", "broker introspect", raw, c, same, active));
-                cells.add(cell("d-jdk", "broker introspect (java.net.http)", mtls, c, n -> same, active, lastRate("d-jdk", 2000)));
+                paired(new Side("d", "broker introspect", raw::connection, n -> same, active, lastRate("d", 3000)),
+                        new Side("d-jdk", "broker introspect (java.net.http)", sender(mtls), n -> same, active,
+                                lastRate("d-jdk", 2000)), c);
             }
             if (o.profile && o.profileScenario.equals("d")) {
                 profile("d", "introspections (java.net.http)", mtls, o.profileAt, same, same, active);
@@ -882,7 +929,29 @@ public class Bench {
                     .collect(Collectors.joining(", "));
         }
 
+        /** The windows of one cell's rounds as one: requests, time, CPU and latencies added up. */
+        static Window merge(List<Window> ws) {
+            if (ws.size() == 1) {
+                return ws.get(0);
+            }
+            long[] all = ws.stream().flatMapToLong(w -> Arrays.stream(w.latenciesNanos())).sorted().toArray();
+            Cpu cpu = ws.stream().map(Window::cpu).reduce(null, (a, b) -> a == null ? b : b == null ? a : a.plus(b));
+            Map<String, Double> threads = new LinkedHashMap<>();
+            ws.forEach(w -> {
+                if (w.brokerThreads() != null) {
+                    w.brokerThreads().forEach((k, v) -> threads.merge(k, v, Double::sum));
+                }
+            });
+            String note = ws.stream().map(Window::note).filter(n -> !n.isEmpty()).distinct().collect(Collectors.joining("; "));
+            return new Window(ws.stream().mapToLong(Window::ok).sum(), ws.stream().mapToLong(Window::errors).sum(),
+                    ws.stream().mapToDouble(Window::seconds).sum(), all, cpu, threads, note);
+        }
+
         Cell toCell(String scenario, String target, int c) {
+            return toCell(scenario, target, c, new double[]{throughput()});
+        }
+
+        Cell toCell(String scenario, String target, int c, double[] roundRates) {
             long[] l = latenciesNanos;
             double p50 = l.length == 0 ? Double.NaN : l[(int) Math.min(l.length - 1, Math.ceil(0.50 * l.length) - 1)] / 1e6;
             double p99 = l.length == 0 ? Double.NaN : l[(int) Math.min(l.length - 1, Math.ceil(0.99 * l.length) - 1)] / 1e6;
@@ -890,7 +959,7 @@ public class Bench {
             return new Cell(scenario, target, c, ok, errors, seconds, throughput(), p50, p99,
                     cpu == null ? Double.NaN : cpu.brokerMs / n, cpu == null || cpu.vaultMs < 0 ? Double.NaN : cpu.vaultMs / n,
                     cpu == null ? Double.NaN : cpu.selfMs / n, cpu == null ? Double.NaN : cpu.otherMs() / 1000 / seconds,
-                    threadSummary(brokerThreads, n), note);
+                    threadSummary(brokerThreads, n), note, roundRates);
         }
     }
 
@@ -1037,6 +1106,10 @@ public class Bench {
         static Cpu snapshot(Env env) {
             return new Cpu(cpuMs(env.brokerPid(), env.clkTck()), env.vaultPid() > 0 ? cpuMs(env.vaultPid(), env.clkTck()) : -1,
                     cpuMs(ProcessHandle.current().pid(), env.clkTck()), machineBusyMs(env.clkTck()));
+        }
+
+        Cpu plus(Cpu o) {
+            return new Cpu(brokerMs + o.brokerMs, vaultMs < 0 ? -1 : vaultMs + o.vaultMs, selfMs + o.selfMs, machineMs + o.machineMs);
         }
 
         Cpu minus(Cpu o) {
@@ -1248,7 +1321,43 @@ public class Bench {
         if (compared == 0) {
             return m.append("No cell of this run was in the previous report.\n\n").toString();
         }
-        return m.append(String.format(Locale.ROOT, "%nLargest difference: %.0f %% over %d cells (the issue asks for at most 15 %%).%n%n",
+        m.append(String.format(Locale.ROOT, "%nLargest difference: %.0f %% over %d cells (the issue asks for at most 15 %%).%n%n",
+                100 * worst, compared));
+        return m.append(ratioRepeatability()).toString();
+    }
+
+    /**
+     * The broker / raw throughput ratios against the previous report's: with both sides measured in
+     * alternation, a machine that is faster or slower as a whole moves both and leaves the ratio.
+     */
+    String ratioRepeatability() {
+        int from = previous.indexOf("### Broker / raw ratios");
+        int to = from < 0 ? -1 : previous.indexOf("\n\n", previous.indexOf("|---", from));
+        if (to < 0) {
+            return "";
+        }
+        Map<String, Double> before = new LinkedHashMap<>();
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("(?m)^\\| ([^|]+?) \\| (\\d+) \\| ([0-9.]+) \\|")
+                .matcher(previous.substring(from, to));
+        while (row.find()) {
+            before.put(row.group(1) + " | " + row.group(2), Double.parseDouble(row.group(3)));
+        }
+        StringBuilder m = new StringBuilder("Broker / raw throughput ratios against the same report's:\n\n")
+                .append("| comparison | concurrency | previous | this run | difference |\n|---|---:|---:|---:|---:|\n");
+        double worst = 0;
+        int compared = 0;
+        for (String[] r : ratios()) {
+            Double was = before.get(r[0] + " | " + r[1]);
+            if (was == null || was <= 0) {
+                continue;
+            }
+            double now = Double.parseDouble(r[2]);
+            double diff = (now - was) / was;
+            worst = Math.max(worst, Math.abs(diff));
+            compared++;
+            m.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %+.0f %% |%n", r[0], r[1], was, now, 100 * diff));
+        }
+        return compared == 0 ? "" : m.append(String.format(Locale.ROOT, "%nLargest difference: %.0f %% over %d ratios.%n%n",
                 100 * worst, compared)).toString();
     }
 
@@ -1271,13 +1380,13 @@ public class Bench {
             m.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
         m.append("\n## Results\n\n");
-        m.append("| scenario | concurrency | req/s | p50 ms | p99 ms | errors | requests | broker CPU ms/req | Vault CPU ms/req | load-generator CPU ms/req | other CPU (cores) |\n");
-        m.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        m.append("| scenario | concurrency | req/s | p50 ms | p99 ms | errors | requests | broker CPU ms/req | Vault CPU ms/req | load-generator CPU ms/req | other CPU (cores) | req/s per round (spread) |\n");
+        m.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Cell c : cells) {
-            m.append(String.format(Locale.ROOT, "| (%s) %s | %d | %.1f | %.2f | %.2f | %d | %d | %s | %s | %s | %s |%n",
+            m.append(String.format(Locale.ROOT, "| (%s) %s | %d | %.1f | %.2f | %.2f | %d | %d | %s | %s | %s | %s | %s |%n",
                     c.scenario(), c.target() + (c.note().isEmpty() ? "" : " (" + c.note() + ")"), c.concurrency(),
                     c.throughput(), c.p50Ms(), c.p99Ms(), c.errors(), c.ok(), num(c.brokerCpuMsPerReq()),
-                    num(c.vaultCpuMsPerReq()), num(c.loadgenCpuMsPerReq()), num(c.otherCores())));
+                    num(c.vaultCpuMsPerReq()), num(c.loadgenCpuMsPerReq()), num(c.otherCores()), roundsOf(c)));
         }
         m.append("\nCPU columns: CPU time of each process during the measured window divided by its requests ")
                 .append("(from `/proc/<pid>/stat`); on raw Vault rows the broker is idle. Other CPU: cores' worth of CPU the ")
@@ -1287,7 +1396,7 @@ public class Bench {
         m.append("Where the broker's CPU went, ms per request by thread (from `/proc/<pid>/task`; `io-executor-thread` ")
                 .append("runs the request handling, `default-eventLo` is Netty's TLS and HTTP, `C# CompilerThre` the JIT, `GC Thread`/`G# ...` the collector):\n\n");
         for (Cell c : cells) {
-            if (!c.brokerThreads().isEmpty() && !c.scenario().endsWith("-raw") && !c.scenario().equals("a")) {
+            if (!c.brokerThreads().isEmpty() && !isRaw(c)) {
                 m.append("- (").append(c.scenario()).append(") concurrency ").append(c.concurrency()).append(": ")
                         .append(c.brokerThreads()).append("\n");
             }
@@ -1350,8 +1459,12 @@ public class Bench {
         m.append("## Parameters\n\n");
         m.append("- CSRs: ").append(keyLabel()).append(", ").append(o.csrPool)
                 .append(" distinct ones generated before any measurement and cycled; (a) and (b) send the same CSRs.\n");
-        m.append("- Per cell: warm-up ").append(fmt0(o.warmupSeconds)).append(" s at the cell's concurrency, then a measured window of ")
-                .append(fmt0(o.measureSeconds)).append(" s (at most ").append(o.maxRequests).append(" requests); concurrency ")
+        m.append("- Per cell: warm-up ").append(fmt0(o.warmupSeconds)).append(" s at the cell's concurrency, then ")
+                .append(fmt0(o.measureSeconds)).append(" s measured in ").append(o.rounds).append(o.rounds == 1 ? " window" : " windows")
+                .append(" (at most ").append(o.maxRequests).append(" requests each), alternating with the cell it is compared with ")
+                .append("((a) with (b), (c-raw) with (c), (d) with (d-jdk)), so that both sides of a ratio share the machine's ")
+                .append("good and bad moments; the cell's figures are over all its windows, and the last column lists each window's ")
+                .append("rate and their spread ((max - min) / mean); concurrency ")
                 .append(Arrays.stream(o.concurrency).mapToObj(Integer::toString).collect(Collectors.joining(", ")))
                 .append(". Before the first cell, a global warm-up: ").append(warmupNote).append(".\n");
         m.append("- (a) `POST /v1/pki-tenants/").append(env.tenant()).append("/sign/agent` with the body the broker sends ")
