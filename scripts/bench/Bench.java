@@ -372,9 +372,7 @@ public class Bench {
         Map<Side, Double> rate = new LinkedHashMap<>();
         Map<Side, List<Window>> windows = new LinkedHashMap<>();
         for (Side side : sides) {
-            Window warm = runWindow(side.senders(), c, o.warmupSeconds,
-                    side.prepare().apply(bounded(side.expectedRate() * o.warmupSeconds * 1.6 + 4L * c)), side.ok(), null);
-            rate.put(side, warm.ok() > 0 ? warm.throughput() : side.expectedRate());
+            rate.put(side, warmUp(side, c));
             windows.put(side, new ArrayList<>());
         }
         for (int r = 0; r < o.rounds; r++) {
@@ -401,9 +399,38 @@ public class Bench {
         }
     }
 
+    /**
+     * Warm-up windows for one side at this concurrency; the rate of the last. A broker side keeps
+     * warming while its JIT compiler threads use more than a tenth of a core (a new endpoint or
+     * concurrency recompiles hot paths; measured, that compiling showed up as up to 0.8 ms per
+     * request), for at most four warm-up lengths.
+     */
+    double warmUp(Side side, int c) {
+        double rate = side.expectedRate();
+        long started = System.nanoTime();
+        while (true) {
+            double jit0 = compilerMs();
+            long t0 = System.nanoTime();
+            Window warm = runWindow(side.senders(), c, o.warmupSeconds,
+                    side.prepare().apply(bounded(rate * o.warmupSeconds * 1.6 + 4L * c)), side.ok(), null);
+            double jitCores = (compilerMs() - jit0) / ((System.nanoTime() - t0) / 1e6);
+            if (warm.ok() > 0) {
+                rate = warm.throughput();
+            }
+            if (isRaw(side.scenario()) || o.quick || jitCores < 0.10 || (System.nanoTime() - started) / 1e9 >= 4 * o.warmupSeconds) {
+                return rate;
+            }
+            log("      %s c=%d still warming: the broker's JIT used %.2f cores", side.scenario(), c, jitCores);
+        }
+    }
+
     /** Cells that call Vault directly: the broker idles during them. */
     static boolean isRaw(Cell c) {
-        return c.scenario().equals("a") || c.scenario().endsWith("-raw");
+        return isRaw(c.scenario());
+    }
+
+    static boolean isRaw(String scenario) {
+        return scenario.equals("a") || scenario.endsWith("-raw");
     }
 
     /** "1201 / 1180 / 1230 (4 %)": each round's throughput and their spread. */
@@ -837,7 +864,7 @@ public class Bench {
 
     /** CPU ms the broker's JIT compiler threads have used so far. */
     double compilerMs() {
-        return Cpu.threadGroups(env.brokerPid(), env.clkTck()).entrySet().stream()
+        return Cpu.threadCpu(env.brokerPid(), env.clkTck()).entrySet().stream()
                 .filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
     }
 
@@ -1047,7 +1074,7 @@ public class Bench {
         try {
             ready.await();
             Cpu cpu0 = before == null ? null : Cpu.snapshot(env);
-            Map<String, Double> threads0 = before == null ? null : Cpu.threadGroups(env.brokerPid(), env.clkTck());
+            Map<String, Double> threads0 = before == null ? null : Cpu.threadCpu(env.brokerPid(), env.clkTck());
             start[0] = System.nanoTime();
             go.countDown();
             for (Thread t : threads) {
@@ -1057,11 +1084,8 @@ public class Bench {
                 }
             }
             Cpu used = cpu0 == null ? null : Cpu.snapshot(env).minus(cpu0);
-            Map<String, Double> brokerThreads = new LinkedHashMap<>();
-            if (threads0 != null) {
-                Cpu.threadGroups(env.brokerPid(), env.clkTck())
-                        .forEach((k, v) -> brokerThreads.merge(k, v - threads0.getOrDefault(k, 0.0), Double::sum));
-            }
+            Map<String, Double> brokerThreads = threads0 == null ? new LinkedHashMap<>()
+                    : Cpu.groupsBetween(threads0, Cpu.threadCpu(env.brokerPid(), env.clkTck()));
             long last = Arrays.stream(lastDone).max().orElse(start[0]);
             double secs = Math.max(1e-9, (last - start[0]) / 1e9);
             int total = Arrays.stream(counts).sum();
@@ -1133,7 +1157,12 @@ public class Bench {
         }
 
         /** CPU ms per thread group of a process (/proc/PID/task/TID: comm with digits folded, e.g. "C# CompilerThre"). */
-        static Map<String, Double> threadGroups(long pid, long clkTck) {
+        /**
+         * CPU ms of each live thread, keyed "tid group" where the group is the thread's name with
+         * digits as '#'. Per thread, because threads come and go (idle pool threads, the JIT's dynamic
+         * compiler threads): a group's total can shrink between two readings.
+         */
+        static Map<String, Double> threadCpu(long pid, long clkTck) {
             Map<String, Double> out = new HashMap<>();
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                 for (Path t : (Iterable<Path>) tasks::iterator) {
@@ -1141,7 +1170,7 @@ public class Bench {
                         String stat = Files.readString(t.resolve("stat"));
                         String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        out.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck, Double::sum);
+                        out.put(t.getFileName() + " " + comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck);
                     } catch (IOException | RuntimeException gone) {
                         // the thread ended
                     }
@@ -1149,6 +1178,13 @@ public class Bench {
             } catch (IOException e) {
                 // no such process
             }
+            return out;
+        }
+
+        /** CPU ms each thread group used between two {@link #threadCpu} readings (threads that ended in between are lost). */
+        static Map<String, Double> groupsBetween(Map<String, Double> before, Map<String, Double> after) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            after.forEach((k, v) -> out.merge(k.substring(k.indexOf(' ') + 1), v - before.getOrDefault(k, 0.0), Double::sum));
             return out;
         }
 
@@ -1323,7 +1359,29 @@ public class Bench {
         }
         m.append(String.format(Locale.ROOT, "%nLargest difference: %.0f %% over %d cells (the issue asks for at most 15 %%).%n%n",
                 100 * worst, compared));
+        double speedBefore = machineCostIndex(results);
+        double speedNow = cells.stream().filter(Bench::isRaw).mapToDouble(Cell::loadgenCpuMsPerReq).filter(v -> !Double.isNaN(v))
+                .average().orElse(Double.NaN);
+        if (!Double.isNaN(speedBefore) && !Double.isNaN(speedNow)) {
+            m.append(String.format(Locale.ROOT, "How fast the machine itself was: the load generator's own CPU per raw Vault request "
+                    + "(the same code doing the same work, averaged over the raw cells) was %.3f ms in the previous run and %.3f ms "
+                    + "in this one (%+.0f %%); Vault's and the broker's costs move with it.%n%n", speedBefore, speedNow,
+                    100 * (speedNow - speedBefore) / speedBefore));
+        }
         return m.append(ratioRepeatability()).toString();
+    }
+
+    /** The mean load-generator CPU ms per request over the raw cells of a Results table, or NaN. */
+    static double machineCostIndex(String results) {
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile(
+                "(?m)^\\| \\((a|c-raw)\\) [^|]*\\|(?: [^|]* \\|){8} ([0-9.]+) \\|").matcher(results);
+        double sum = 0;
+        int n = 0;
+        while (row.find()) {
+            sum += Double.parseDouble(row.group(2));
+            n++;
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     /**
@@ -1459,7 +1517,8 @@ public class Bench {
         m.append("## Parameters\n\n");
         m.append("- CSRs: ").append(keyLabel()).append(", ").append(o.csrPool)
                 .append(" distinct ones generated before any measurement and cycled; (a) and (b) send the same CSRs.\n");
-        m.append("- Per cell: warm-up ").append(fmt0(o.warmupSeconds)).append(" s at the cell's concurrency, then ")
+        m.append("- Per cell: warm-up ").append(fmt0(o.warmupSeconds)).append(" s at the cell's concurrency (a broker cell ")
+                .append("repeats it, up to four times, while the broker's JIT compiler threads use more than a tenth of a core), then ")
                 .append(fmt0(o.measureSeconds)).append(" s measured in ").append(o.rounds).append(o.rounds == 1 ? " window" : " windows")
                 .append(" (at most ").append(o.maxRequests).append(" requests each), alternating with the cell it is compared with ")
                 .append("((a) with (b), (c-raw) with (c), (d) with (d-jdk)), so that both sides of a ratio share the machine's ")
