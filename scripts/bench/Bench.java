@@ -1309,6 +1309,30 @@ public class Bench {
     }
 
     /**
+     * Why the enrollment ratio is what it is, from this run's own CPU figures: at concurrency 32 both
+     * (a) and (b) keep the two cores busy, so each one's throughput is the cores' time divided by the
+     * CPU all processes spend per request, and 0.85 x leaves the broker what remains of (a)'s cost.
+     */
+    String enrollmentBudget() {
+        Cell a = find("a", 32);
+        Cell b = find("b", 32);
+        if (a == null || b == null || Double.isNaN(a.vaultCpuMsPerReq()) || Double.isNaN(b.vaultCpuMsPerReq())) {
+            return "";
+        }
+        double rawCost = a.vaultCpuMsPerReq() + a.loadgenCpuMsPerReq() + a.brokerCpuMsPerReq();
+        double busy = a.throughput() * rawCost / 1000;
+        double budget = rawCost / 0.85 - b.vaultCpuMsPerReq() - b.loadgenCpuMsPerReq();
+        return String.format(Locale.ROOT, "%nThe enrollment ratio in CPU terms (concurrency 32, this run): a raw sign costs %.2f ms of CPU "
+                        + "(Vault %.2f, load generator %.2f) and kept %.1f of the %d cores busy; an exchange costs Vault %.2f ms and the load "
+                        + "generator %.2f ms. For 0.85 x on these shared cores the broker would have to do all its own work (TLS, parsing, "
+                        + "the CSR's proof-of-possession check, the database transaction with its audit event, the Vault call's client side) "
+                        + "in %.2f ms per exchange; it spends %.2f ms. Where that goes: `docs/profiles/broker-exchange-c32.txt` "
+                        + "(`scripts/bench.sh --profile`).%n",
+                rawCost, a.vaultCpuMsPerReq(), a.loadgenCpuMsPerReq(), busy, Runtime.getRuntime().availableProcessors(),
+                b.vaultCpuMsPerReq(), b.loadgenCpuMsPerReq(), budget, b.brokerCpuMsPerReq());
+    }
+
+    /**
      * Throughput of each cell against the report this run replaces, when that one was written on
      * the same machine (same cores, memory, JDK and Vault) with the same cell list: the issue asks
      * repeated runs to agree within 15 %.
@@ -1437,6 +1461,7 @@ public class Bench {
         for (String[] r : targets(mem)) {
             m.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
+        m.append(enrollmentBudget());
         m.append("\n## Results\n\n");
         m.append("| scenario | concurrency | req/s | p50 ms | p99 ms | errors | requests | broker CPU ms/req | Vault CPU ms/req | load-generator CPU ms/req | other CPU (cores) | req/s per round (spread) |\n");
         m.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
