@@ -10,6 +10,7 @@ import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.enrollment.CsrPolicy;
 import io.identitybroker.enrollment.CsrRejectedException;
+import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.mtls.AgentAuthenticationException;
 import io.identitybroker.mtls.AgentPrincipal;
 import io.identitybroker.pki.PkiBackend;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -153,7 +153,7 @@ public class AgentLifecycleService {
                 if (violation != null) {
                     throw new ProfileViolation(violation);
                 }
-                bindings.save(new CertificateBinding(UUID.randomUUID().toString(), agent.id(), tenant.id(),
+                bindings.save(new CertificateBinding(TimeOrderedUuid.next(), agent.id(), tenant.id(),
                         cert.serialNumber(), cert.x5tS256(), cert.notBefore(), cert.notAfter(), BindingStatus.CURRENT,
                         null, now, null, null));
                 audit.append(AuditRecord.success(ROTATED, tenant.id(), agent.id(), ctx)

@@ -1,6 +1,7 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.security.SecretTokens;
 import jakarta.inject.Singleton;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /** Recording and reading agents and their bindings. */
 @Singleton
@@ -44,7 +44,7 @@ public class AgentService {
 
     /** A fresh agent id; the broker, never the agent, chooses it. */
     public static String newAgentId() {
-        return UUID.randomUUID().toString();
+        return TimeOrderedUuid.next();
     }
 
     /** Inserts the agent, its secret's hash and its current binding inside the caller's transaction. */
@@ -54,7 +54,7 @@ public class AgentService {
         String secret = SecretTokens.generate(SECRET_PREFIX);
         Agent agent = agents.save(new Agent(a.agentId(), a.tenantId(), a.name(), a.spiffeId(), AgentStatus.ACTIVE,
                 a.labels(), a.scopes(), SecretTokens.hash(secret), 1, a.enrollmentTokenId(), now, now, null));
-        CertificateBinding binding = bindings.save(new CertificateBinding(UUID.randomUUID().toString(), agent.id(),
+        CertificateBinding binding = bindings.save(new CertificateBinding(TimeOrderedUuid.next(), agent.id(),
                 a.tenantId(), certificate.serialNumber(), certificate.x5tS256(),
                 certificate.notBefore(), certificate.notAfter(), BindingStatus.CURRENT, null, now, null, null));
         return new Enrolled(agent, binding, secret);

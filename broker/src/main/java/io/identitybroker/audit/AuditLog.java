@@ -1,5 +1,6 @@
 package io.identitybroker.audit;
 
+import io.identitybroker.ids.TimeOrderedUuid;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.UUID;
 
 /**
  * Appends events to their chain. {@link #append} joins the caller's transaction, so an event
@@ -57,7 +57,7 @@ public class AuditLog {
         }
         AuditChainHead head = locked.orElseThrow();
         knownHeads.add(chain);
-        AuditEvent unsigned = new AuditEvent(UUID.randomUUID().toString(), chain, head.seq() + 1,
+        AuditEvent unsigned = new AuditEvent(TimeOrderedUuid.next(), chain, head.seq() + 1,
                 clock.instant().truncatedTo(ChronoUnit.MICROS), record.tenant(), record.type(), record.actor(),
                 record.subject(), record.outcome(), record.correlationId(),
                 AuditChain.canonicalJson(record.details()), head.hash(), null);

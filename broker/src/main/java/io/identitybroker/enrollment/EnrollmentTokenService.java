@@ -4,6 +4,7 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /** Issuing, listing, revoking and claiming enrollment tokens. */
 @Singleton
@@ -61,7 +61,7 @@ public class EnrollmentTokenService {
         }
         String secret = SecretTokens.generate(TOKEN_PREFIX);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        EnrollmentToken token = tokens.save(new EnrollmentToken(UUID.randomUUID().toString(), tenantId,
+        EnrollmentToken token = tokens.save(new EnrollmentToken(TimeOrderedUuid.next(), tenantId,
                 SecretTokens.hash(secret), TokenAttributes.agentName(request.agentName()),
                 TokenAttributes.labelsJson(request.labels()), TokenAttributes.scopes(request.scopes()),
                 maxUses, 0, now.plus(ttl), null, now, ctx.actor()));
