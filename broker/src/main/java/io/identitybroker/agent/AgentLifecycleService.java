@@ -185,7 +185,9 @@ public class AgentLifecycleService {
                 throw p;
             }
             if (databaseLost) {
-                throw e; // answered 503 database_unavailable: the swap rolled back, so a retry can succeed
+                // 503 database_unavailable: the swap rolled back (unless the link died mid-commit),
+                // so a retry can work.
+                throw e;
             }
             throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Rotation failed",
                     "The rotation could not be recorded; your current certificate is unchanged.");

@@ -147,7 +147,9 @@ public class EnrollmentExchangeService {
                 throw p;
             }
             if (databaseLost) {
-                throw e; // answered 503 database_unavailable: the claim rolled back, the token still works
+                // 503 database_unavailable: the claim rolled back (unless the link died mid-commit),
+                // so a retry can work.
+                throw e;
             }
             throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Enrollment failed",
                     e instanceof ProfileViolation ? "Vault issued a certificate outside the X.509-SVID profile; it was revoked."
