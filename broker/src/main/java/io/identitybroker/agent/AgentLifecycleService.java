@@ -3,7 +3,6 @@ package io.identitybroker.agent;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.identitybroker.api.DatabaseFailures;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -15,7 +14,6 @@ import io.identitybroker.mtls.AgentAuthenticationException;
 import io.identitybroker.mtls.AgentPrincipal;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.pki.SignedCertificate;
-import io.identitybroker.pki.SvidProfile;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
@@ -25,8 +23,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -50,7 +46,9 @@ public class AgentLifecycleService {
     static final String SECRET_ROTATED = "agent.secret.rotated";
     static final String SECRET_REVOKED = "agent.secret.revoked";
     static final String AGENT_REVOKED = "agent.revoked";
-    private static final Logger LOG = LoggerFactory.getLogger(AgentLifecycleService.class);
+    private static final FailedIssuance.Answer ROTATION_FAILED = new FailedIssuance.Answer("Rotation failed",
+            "The rotation could not be recorded; your current certificate is unchanged.",
+            "The rotation could not be recorded; your current certificate is unchanged.");
 
     private final AgentRepository agents;
     private final CertificateBindingRepository bindings;
@@ -58,6 +56,7 @@ public class AgentLifecycleService {
     private final TenantService tenants;
     private final PkiBackend pki;
     private final AuditLog audit;
+    private final FailedIssuance failedIssuance;
     private final CertificateRevoker revoker;
     private final RotationProperties rotation;
     private final TransactionOperations<Connection> transactions;
@@ -84,7 +83,8 @@ public class AgentLifecycleService {
     }
 
     public AgentLifecycleService(AgentRepository agents, CertificateBindingRepository bindings, AgentService agentService,
-                                 TenantService tenants, PkiBackend pki, AuditLog audit, CertificateRevoker revoker,
+                                 TenantService tenants, PkiBackend pki, AuditLog audit, FailedIssuance failedIssuance,
+                                 CertificateRevoker revoker,
                                  RotationProperties rotation, TransactionOperations<Connection> transactions,
                                  ObjectMapper json, Clock clock) {
         this.agents = agents;
@@ -93,6 +93,7 @@ public class AgentLifecycleService {
         this.tenants = tenants;
         this.pki = pki;
         this.audit = audit;
+        this.failedIssuance = failedIssuance;
         this.revoker = revoker;
         this.rotation = rotation;
         this.transactions = transactions;
@@ -149,10 +150,7 @@ public class AgentLifecycleService {
                 }
                 SignedCertificate cert = pki.sign(tenant.pkiMount(), tenant.pkiRole(), csr.pem(), agent.spiffeId());
                 signed.set(cert);
-                String violation = SvidProfile.violation(cert.certificate(), agent.spiffeId(), csr.publicKey());
-                if (violation != null) {
-                    throw new ProfileViolation(violation);
-                }
+                FailedIssuance.checkProfile(cert, agent.spiffeId(), csr.publicKey());
                 bindings.save(new CertificateBinding(TimeOrderedUuid.next(), agent.id(), tenant.id(),
                         cert.serialNumber(), cert.x5tS256(), cert.notBefore(), cert.notAfter(), BindingStatus.CURRENT,
                         null, now, null, null));
@@ -170,27 +168,8 @@ public class AgentLifecycleService {
         } catch (VaultUnavailableException e) {
             throw fail(tenant, agent, ctx, e);
         } catch (RuntimeException e) {
-            SignedCertificate orphan = signed.get();
-            boolean databaseLost = DatabaseFailures.isConnectionLost(e);
-            String why = e instanceof ProfileViolation ? "issued_certificate_rejected"
-                    : databaseLost ? "database_unavailable" : "binding_not_committed";
-            AuditRecord failure = AuditRecord.failure(ROTATED, tenant.id(), agent.id(), ctx, why);
-            if (orphan != null) {
-                failure.with("serial_number", orphan.serialNumber())
-                        .with("revoked", pki.revokeBestEffort(tenant.pkiMount(), orphan.serialNumber()));
-            }
-            LOG.error("Rotation of agent {} failed ({}): {}", agent.id(), why, e.toString());
-            audit.appendAloneBestEffort(failure);
-            if (e instanceof ProblemException p) {
-                throw p;
-            }
-            if (databaseLost) {
-                // 503 database_unavailable: the swap rolled back (unless the link died mid-commit),
-                // so a retry can work.
-                throw e;
-            }
-            throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Rotation failed",
-                    "The rotation could not be recorded; your current certificate is unchanged.");
+            throw failedIssuance.settle(e, signed.get(), tenant.pkiMount(),
+                    why -> AuditRecord.failure(ROTATED, tenant.id(), agent.id(), ctx, why), ROTATION_FAILED);
         }
         if (rotation.getGrace().isZero()) {
             // Grace 0: the replaced certificate is revoked now, not at the next sweep.
@@ -310,12 +289,6 @@ public class AgentLifecycleService {
     /** The agent or its binding changed under us; nothing was signed. */
     private static final class Conflict extends RuntimeException {
         Conflict(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static final class ProfileViolation extends RuntimeException {
-        ProfileViolation(String message) {
             super(message, null, false, false);
         }
     }

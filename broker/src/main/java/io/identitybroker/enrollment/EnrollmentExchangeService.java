@@ -3,7 +3,7 @@ package io.identitybroker.enrollment;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.agent.AgentService;
-import io.identitybroker.api.DatabaseFailures;
+import io.identitybroker.agent.FailedIssuance;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -11,15 +11,11 @@ import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.mtls.SpiffeId;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.pki.SignedCertificate;
-import io.identitybroker.pki.SvidProfile;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
 import io.identitybroker.vault.VaultUnavailableException;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -38,26 +34,30 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Singleton
 public class EnrollmentExchangeService {
-    private static final Logger LOG = LoggerFactory.getLogger(EnrollmentExchangeService.class);
     static final String FAILED = "agent.enrollment.failed";
+    private static final FailedIssuance.Answer FAILED_ANSWER = new FailedIssuance.Answer("Enrollment failed",
+            "The enrollment could not be recorded; no certificate was issued to you.",
+            "Vault issued a certificate outside the X.509-SVID profile; it was revoked.");
 
     private final EnrollmentTokenService tokens;
     private final TenantService tenants;
     private final AgentService agents;
     private final PkiBackend pki;
     private final AuditLog audit;
+    private final FailedIssuance failedIssuance;
     private final TransactionOperations<Connection> transactions;
     private final ObjectMapper json;
 
     public EnrollmentExchangeService(EnrollmentTokenService tokens, TenantService tenants, AgentService agents,
-                                     PkiBackend pki, AuditLog audit, TransactionOperations<Connection> transactions,
-                                     ObjectMapper json) {
+                                     PkiBackend pki, AuditLog audit, FailedIssuance failedIssuance,
+                                     TransactionOperations<Connection> transactions, ObjectMapper json) {
         this.json = json;
         this.tokens = tokens;
         this.tenants = tenants;
         this.agents = agents;
         this.pki = pki;
         this.audit = audit;
+        this.failedIssuance = failedIssuance;
         this.transactions = transactions;
     }
 
@@ -110,10 +110,7 @@ public class EnrollmentExchangeService {
                 }
                 SignedCertificate cert = pki.sign(tenant.pkiMount(), tenant.pkiRole(), csr.pem(), spiffeId);
                 signed.set(cert);
-                String violation = SvidProfile.violation(cert.certificate(), spiffeId, csr.publicKey());
-                if (violation != null) {
-                    throw new ProfileViolation(violation);
-                }
+                FailedIssuance.checkProfile(cert, spiffeId, csr.publicKey());
                 AgentService.Enrolled e = agents.recordEnrollment(new AgentService.NewAgent(agentId, tenant.id(),
                         token.agentName(), spiffeId, token.labels(), token.scopes(), token.id()), cert);
                 audit.append(AuditRecord.success("agent.enrolled", tenant.id(), agentId, ctx)
@@ -132,28 +129,8 @@ public class EnrollmentExchangeService {
             audit.appendAlone(AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, "vault_unavailable"));
             throw e;
         } catch (RuntimeException e) {
-            SignedCertificate orphan = signed.get();
-            boolean databaseLost = DatabaseFailures.isConnectionLost(e);
-            String why = e instanceof ProfileViolation ? "issued_certificate_rejected"
-                    : databaseLost ? "database_unavailable" : "binding_not_committed";
-            AuditRecord failure = AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, why);
-            if (orphan != null) {
-                failure.with("serial_number", orphan.serialNumber())
-                        .with("revoked", pki.revokeBestEffort(tenant.pkiMount(), orphan.serialNumber()));
-            }
-            LOG.error("Enrollment failed after claiming a token ({}): {}", why, e.toString());
-            audit.appendAloneBestEffort(failure);
-            if (e instanceof ProblemException p) {
-                throw p;
-            }
-            if (databaseLost) {
-                // 503 database_unavailable: the claim rolled back (unless the link died mid-commit),
-                // so a retry can work.
-                throw e;
-            }
-            throw new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, "Enrollment failed",
-                    e instanceof ProfileViolation ? "Vault issued a certificate outside the X.509-SVID profile; it was revoked."
-                            : "The enrollment could not be recorded; no certificate was issued to you.");
+            throw failedIssuance.settle(e, signed.get(), tenant.pkiMount(),
+                    why -> AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, why), FAILED_ANSWER);
         }
     }
 
@@ -166,13 +143,6 @@ public class EnrollmentExchangeService {
     private static final class TokenClaimLost extends RuntimeException {
         TokenClaimLost() {
             super(null, null, false, false);
-        }
-    }
-
-    /** Vault signed something other than the SVID requested. */
-    private static final class ProfileViolation extends RuntimeException {
-        ProfileViolation(String message) {
-            super(message, null, false, false);
         }
     }
 }

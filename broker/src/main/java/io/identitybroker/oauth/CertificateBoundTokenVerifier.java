@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.security.SecretTokens;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +102,7 @@ public final class CertificateBoundTokenVerifier {
         if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT.matcher(token).matches()) {
             throw new InvalidAccessTokenException("malformed");
         }
-        String digest = verified == null ? null : VerifiedTokens.digest(token);
+        String digest = verified == null ? null : SecretTokens.hash(token);
         if (digest != null) {
             AccessToken hit = verified.get(digest, keys, clock.instant(), leeway);
             if (hit != null) {

@@ -1,7 +1,5 @@
 package io.identitybroker.oauth;
 
-import io.identitybroker.security.SecretTokens;
-
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tokens that passed every check of {@link CertificateBoundTokenVerifier}, keyed by the SHA-256
- * of the token (the token itself is never kept). A signature over fixed bytes verifies the same
- * way every time, so a hit skips the ES256 verification — about a millisecond of CPU on JDK 17 —
- * while the checks that can change are redone: expiry, and that the signing key is still one the
- * key set trusts. Only successes are cached, so forged tokens cannot fill it; bounded, it is
+ * of the token ({@code SecretTokens.hash}; the token itself is never kept). A signature over
+ * fixed bytes verifies the same way every time, so a hit skips the ES256 verification (about a
+ * millisecond of CPU on JDK 17) while the checks that can change are redone: expiry, and that the
+ * signing key is still one the key set trusts. Only successes are cached, so forged tokens cannot fill it; bounded, it is
  * swept of expired entries and, still full, emptied.
  */
 final class VerifiedTokens {
@@ -27,10 +25,6 @@ final class VerifiedTokens {
             throw new IllegalArgumentException("maxEntries must be positive");
         }
         this.maxEntries = maxEntries;
-    }
-
-    static String digest(String token) {
-        return SecretTokens.hash(token);
     }
 
     /** The verified token, or null when it is not cached, has expired, or its key is no longer trusted. */
