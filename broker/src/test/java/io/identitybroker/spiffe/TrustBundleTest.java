@@ -175,13 +175,22 @@ class TrustBundleTest extends BrokerTest {
         tenant("seq-c", td, ownRoot); // a tenant under a root already there: same content
         assertEquals(second, sequence(broker, td));
 
-        String url = broker.context().getProperty("datasources.default.url", String.class).orElseThrow();
-        try (BrokerInstance replica = BrokerInstance.start(vault, Map.of("datasources.default.url", url))) {
+        Map<String, Object> sameDatabase = new java.util.HashMap<>();
+        for (String p : List.of("url", "username", "password")) {
+            broker.context().getProperty("datasources.default." + p, String.class)
+                    .ifPresent(v -> sameDatabase.put("datasources.default." + p, v));
+        }
+        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase)) {
             assertEquals(second, sequence(replica, td), "another replica serves the same number for the same content");
 
             BrokerApi.Response suspended = api.send("PATCH", "/api/v1/tenants/seq-b", Map.of("status", "suspended"),
                     vault.platformAdminToken(), Map.of());
             assertEquals(200, suspended.status(), suspended.raw());
+            // No explicit refresh: the committed change alone republishes the bundle.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (x509Authorities(bundle(td)).size() != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             long third = sequence(broker, td);
             assertTrue(third > second, second + " -> " + third);
             assertEquals(List.of(vaultRoot(ownRoot)), x509Authorities(bundle(td)), "a suspended tenant's root leaves");
