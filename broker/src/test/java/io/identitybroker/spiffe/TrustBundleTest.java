@@ -6,6 +6,7 @@ import io.identitybroker.oauth.EcJwk;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.BrokerTest;
+import io.identitybroker.testing.EnrolledAgent;
 import io.identitybroker.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
@@ -205,15 +206,29 @@ class TrustBundleTest extends BrokerTest {
     }
 
     @Test
-    void rotatingTheJwtSvidKeyChangesTheBundleAndItsSequence() {
+    void afterAKeyRotationTheNextJwtSvidCarriesTheNewKidAndTheBundlePublishesItWithoutARefreshCall() throws Exception {
+        EnrolledAgent agent = EnrolledAgent.enroll(fixtures, "acme");
         long before = sequence(broker, vault.trustDomain());
         vault.request("POST", "transit/keys/identity-broker-jwt-svid/rotate", null);
-        broker.context().getBean(JwtSvidKeys.class).ring().refresh();
-        long after = sequence(broker, vault.trustDomain());
-        assertTrue(after > before, before + " -> " + after);
         int latest = vault.request("GET", "transit/keys/identity-broker-jwt-svid", null).path("data").path("latest_version").asInt();
+
+        BrokerApi.Response issued = agent.mtls(broker, vault).send("POST", agent.path() + "/jwt-svids",
+                Map.of("audience", List.of("a")), null, agent.basic());
+        assertEquals(200, issued.status(), issued.raw());
+        String header = new String(Base64.getUrlDecoder().decode(issued.body().path("token").asText().split("\\.")[0]),
+                StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"kid\":\"identity-broker-jwt-svid-v" + latest + "\""), header);
+
+        // The signer learnt the new version; the next bundle requests see it published.
         List<String> kids = new ArrayList<>();
-        bundle(vault.trustDomain()).path("keys").forEach(k -> kids.add(k.path("kid").asText()));
-        assertTrue(kids.contains("identity-broker-jwt-svid-v" + latest) && kids.contains("identity-broker-jwt-svid-v" + (latest - 1)), kids.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!kids.contains("identity-broker-jwt-svid-v" + latest) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            kids.clear();
+            bundle(vault.trustDomain()).path("keys").forEach(k -> kids.add(k.path("kid").asText()));
+        }
+        assertTrue(kids.contains("identity-broker-jwt-svid-v" + latest) && kids.contains("identity-broker-jwt-svid-v" + (latest - 1)),
+                kids.toString());
+        assertTrue(bundle(vault.trustDomain()).path("spiffe_sequence").asLong() > before);
     }
 }
