@@ -113,6 +113,10 @@ public class JwtSvidIssuer {
             throw e;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            // E.g. Vault refusing the key (policy or key missing): a 500, still on the record.
+            audit.appendAloneBestEffort(AuditRecord.failure(ISSUED, tenant, agent, ctx, "internal_error"));
+            throw e;
         }
     }
 
