@@ -119,10 +119,17 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** A new broker process with the same properties, working directory and database (its own port). */
     public BrokerProcess restart() {
+        return restart(Map.of());
+    }
+
+    /** {@link #restart()} with some properties changed. */
+    public BrokerProcess restart(Map<String, Object> changes) {
         if (process.isAlive()) {
             throw new IllegalStateException("stop or kill the broker before restarting it");
         }
-        return start(vault, overrides, workDir);
+        Map<String, Object> props = new HashMap<>(overrides);
+        props.putAll(changes);
+        return start(vault, props, workDir);
     }
 
     @Override

@@ -42,6 +42,8 @@ class BrokerPolicyTest {
         assertEquals(200, signed.status(), signed.body().toString());
         String serial = signed.body().path("data").path("serial_number").asText();
 
+        assertAllowed("LIST", "pki-tenants/acme/certs", null);
+        assertAllowed("GET", "pki-tenants/acme/cert/" + serial, null);
         assertAllowed("POST", "pki-tenants/acme/revoke", Map.of("serial_number", serial));
         assertAllowed("GET", "pki-tenants/acme/cert/ca_chain", null);
         assertAllowed("GET", "pki-tenants/globex/cert/ca_chain", null);
