@@ -97,3 +97,11 @@ path "identity-broker-kv/data/tenants/*" {
 path "identity-broker-kv/metadata/tenants/*" {
   capabilities = ["read", "list"]
 }
+
+# --- Audit chain anchors: the head (seq, hash) of each chain, outside the broker's database ---
+
+# Written (check-and-set) every broker.audit.anchor.interval and read by verification. No delete,
+# no destroy, no metadata writes: the broker cannot erase an anchor it set.
+path "identity-broker-kv/data/audit-anchors/*" {
+  capabilities = ["create", "update", "read"]
+}

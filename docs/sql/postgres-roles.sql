@@ -26,4 +26,5 @@ GRANT SELECT, INSERT, UPDATE ON audit_chain_heads TO identity_broker_app;
 GRANT SELECT, INSERT ON audit_events TO identity_broker_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON issuance_intents TO identity_broker_app;
 GRANT SELECT, UPDATE ON database_heartbeat TO identity_broker_app;
+GRANT SELECT, INSERT ON broker_installation TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;

@@ -24,3 +24,12 @@ CREATE TABLE database_heartbeat (
     beat_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 INSERT INTO database_heartbeat (id, beat_at) VALUES (1, CURRENT_TIMESTAMP);
+
+-- This database's identity outside itself: audit chain heads are anchored in Vault KV under
+-- audit-anchors/<installation_id>/<chain>, so brokers with separate databases sharing one Vault
+-- never compare against each other's anchors, while a database restored from an old backup keeps
+-- its id and is compared against what it had already anchored. Written once by the broker.
+CREATE TABLE broker_installation (
+    id              INTEGER     PRIMARY KEY,
+    installation_id VARCHAR(36) NOT NULL
+);

@@ -87,8 +87,8 @@ public class IssuanceReconciler {
         }
     }
 
-    /** One sweep. @return how many intents it closed */
-    int reconcileStale() {
+    /** One sweep (the scheduler's, or a caller's). @return how many intents it closed */
+    public int reconcileStale() {
         Instant now = now();
         Instant bound = now.minus(properties.getReconcileAfter());
         open.set(transactions.executeRead(s -> intents.countOpen()));

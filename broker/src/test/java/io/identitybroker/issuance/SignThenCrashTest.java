@@ -2,6 +2,7 @@ package io.identitybroker.issuance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.BrokerProcess;
 import io.identitybroker.testing.Csrs;
 import io.identitybroker.testing.Fixtures;
@@ -84,6 +85,38 @@ class SignThenCrashTest {
             assertEquals(401, new Fixtures(api, vault).exchange(token, Csrs.p256().pem()).status());
             assertTrue(api.get("/api/v1/tenants/acme/audit-events/verify", vault.adminToken("acme")).body()
                     .path("valid").asBoolean());
+        }
+    }
+
+    /**
+     * The bound is what keeps a reconciler off in-flight work; when a request outlives it anyway,
+     * the reconciler's claim wins and the late commit fails (500 binding_not_committed), so no
+     * client holds a certificate that was revoked behind its back while believing it bound.
+     */
+    @Test
+    void whenALiveRequestOutlivesTheBoundTheReconcilerRevokesAndTheLateCommitFails(TestVault vault) throws Exception {
+        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.issuance.test-pause-after-sign", "8s",
+                "broker.issuance.reconcile-after", "1s", "broker.issuance.reconcile-interval", "1s"))) {
+            Fixtures fixtures = new Fixtures(broker.api(), vault);
+            fixtures.tenant("acme");
+            String token = fixtures.tokenSecret("acme");
+            Set<String> before = serials(vault);
+
+            BrokerApi.Response late = fixtures.exchange(token, Csrs.p256().pem());
+            assertEquals(500, late.status(), late.raw());
+            assertEquals("binding_not_committed", late.problemType());
+            Set<String> signed = serials(vault);
+            signed.removeAll(before);
+            String serial = signed.iterator().next().replace('-', ':');
+            assertTrue(revocationTime(vault, serial) > 0);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (broker.count("SELECT count(*) FROM issuance_intents") > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200); // the reconciler may still be closing the intent it claimed
+            }
+            assertEquals(1, broker.count("SELECT count(*) FROM audit_events WHERE type = 'agent.issuance.reconciled'"
+                    + " AND details LIKE ?", "%" + serial + "%"));
+            assertEquals(0, broker.count("SELECT count(*) FROM issuance_intents"));
+            assertEquals(0, broker.count("SELECT count(*) FROM certificate_bindings WHERE serial_number = ?", serial));
         }
     }
 

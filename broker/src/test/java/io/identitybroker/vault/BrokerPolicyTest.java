@@ -53,6 +53,9 @@ class BrokerPolicyTest {
         assertAllowed("POST", "transit/sign/identity-broker-jwt",
                 Map.of("input", Base64.getEncoder().encodeToString("payload".getBytes()), "marshaling_algorithm", "jws"));
         assertAllowed("GET", "transit/keys/identity-broker-jwt", null);
+        assertAllowed("POST", "identity-broker-kv/data/audit-anchors/policy-test",
+                Map.of("data", Map.of("seq", 1, "hash", "0".repeat(64), "anchored_at", "2026-01-01T00:00:00Z")));
+        assertAllowed("GET", "identity-broker-kv/data/audit-anchors/policy-test", null);
         assertAllowed("GET", "auth/token/lookup-self", null);
         assertAllowed("POST", "auth/token/renew-self", Map.of());
     }
@@ -81,6 +84,10 @@ class BrokerPolicyTest {
         forbidden.put("POST transit/keys/identity-broker-jwt/config", Map.of("exportable", true));
         forbidden.put("GET secret/data/anything", null);                                        // other secrets
         forbidden.put("GET identity/entity/name/acme-admin", null);
+        forbidden.put("DELETE identity-broker-kv/data/audit-anchors/acme", null);                // an anchor stays
+        forbidden.put("DELETE identity-broker-kv/metadata/audit-anchors/acme", null);
+        forbidden.put("POST identity-broker-kv/destroy/audit-anchors/acme", Map.of("versions", List.of(1)));
+        forbidden.put("POST identity-broker-kv/data/tenants/acme", Map.of("data", Map.of("x", "y"))); // declarations are read-only
         forbidden.put("POST auth/token/create", Map.of("policies", List.of("platform-admin")));
         forbidden.put("GET auth/approle/role/identity-broker/role-id", null);
         for (var entry : forbidden.entrySet()) {
