@@ -23,6 +23,7 @@ public final class DatabaseFailures {
      * class 53 (insufficient resources: disk full, out of memory, too many connections) and
      * 58030 (I/O error).
      */
+    private static final String HIKARI_CLOSED = "Connection is closed";
     private static final Set<String> POSTGRES_UNAVAILABLE_PREFIXES = Set.of("57P", "53", "58030");
 
     private DatabaseFailures() {
@@ -41,7 +42,7 @@ public final class DatabaseFailures {
             }
             if (t instanceof SQLException sql) {
                 databaseError = true;
-                if (isUnavailableState(sql.getSQLState())) {
+                if (isUnavailableState(sql.getSQLState()) || isPoolClosedConnection(sql)) {
                     return true;
                 }
             }
@@ -50,6 +51,14 @@ public final class DatabaseFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * The pool's stand-in for a connection it discarded (it found the connection broken while
+     * the request still held it): Hikari answers every call with this message and no SQL state.
+     */
+    private static boolean isPoolClosedConnection(SQLException e) {
+        return e.getSQLState() == null && HIKARI_CLOSED.equals(e.getMessage());
     }
 
     private static boolean isUnavailableState(String state) {
