@@ -3,7 +3,9 @@
 # Least privilege. The broker signs agent CSRs through each tenant's `agent` role (never
 # `issue`, `sign-verbatim`, or anything under `root/`), revokes certificates by serial, reads
 # CA material and CRLs for the trust bundles it serves, signs JWT access tokens with one transit
-# key and JWT-SVIDs with another, keeps its own token alive, and reads declarative tenant definitions from KV v2.
+# key and JWT-SVIDs with another, keeps its own token alive, reads declarative tenant definitions
+# from KV v2, lists and reads the certificates its tenant mounts stored (issuance reconciliation),
+# and anchors each audit chain's head in KV v2.
 # It gets nothing under sys/: admin authorization uses sys/capabilities-self, which every
 # token may call through the built-in `default` policy.
 
@@ -17,6 +19,17 @@ path "pki-tenants/+/sign/agent" {
 # Revoke an issued certificate by serial (agent revocation, orphaned certificate clean-up).
 path "pki-tenants/+/revoke" {
   capabilities = ["update"]
+}
+
+# Issuance reconciliation: after a crash between Vault's signature and the broker's commit, the
+# broker looks for the certificate Vault stored for the identity it was issuing (the role stores
+# what it signs), to revoke it. Certificates are public; listing and reading them grants nothing else.
+path "pki-tenants/+/certs" {
+  capabilities = ["list"]
+}
+
+path "pki-tenants/+/cert/*" {
+  capabilities = ["read"]
 }
 
 # CA chain, CA certificate, CRL and URLs: trust bundles for mTLS and the exchange response.
@@ -99,4 +112,12 @@ path "identity-broker-kv/data/tenants/*" {
 
 path "identity-broker-kv/metadata/tenants/*" {
   capabilities = ["read", "list"]
+}
+
+# --- Audit chain anchors: the head (seq, hash) of each chain, outside the broker's database ---
+
+# Written (check-and-set) every broker.audit.anchor.interval and read by verification. No delete,
+# no destroy, no metadata writes: the broker cannot erase an anchor it set.
+path "identity-broker-kv/data/audit-anchors/*" {
+  capabilities = ["create", "update", "read"]
 }

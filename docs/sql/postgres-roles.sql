@@ -6,7 +6,8 @@
 --                          (FLYWAY_DATASOURCES_DEFAULT_ENABLED=false).
 --
 -- The app role may append audit events and move a chain's head, but has no UPDATE or DELETE
--- on audit_events, and no DELETE anywhere (the broker never deletes). Run the GRANT part again
+-- on audit_events, and no DELETE anywhere but on issuance_intents (a work queue: an intent is
+-- deleted when its issuance is recorded or reconciled; the audit trail keeps the record). Run the GRANT part again
 -- after every migration that adds a table; it is idempotent.
 
 -- 1. Once, as a superuser (choose real passwords, e.g. from your secret store):
@@ -25,4 +26,7 @@ GRANT SELECT, INSERT, UPDATE ON tenants, enrollment_tokens, agents, certificate_
 GRANT SELECT, INSERT, UPDATE ON trust_bundles TO identity_broker_app;
 GRANT SELECT, INSERT, UPDATE ON audit_chain_heads TO identity_broker_app;
 GRANT SELECT, INSERT ON audit_events TO identity_broker_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON issuance_intents TO identity_broker_app;
+GRANT SELECT, UPDATE ON database_heartbeat TO identity_broker_app;
+GRANT SELECT, INSERT ON broker_installation TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;

@@ -10,6 +10,8 @@ import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.enrollment.CsrPolicy;
 import io.identitybroker.enrollment.CsrRejectedException;
 import io.identitybroker.ids.TimeOrderedUuid;
+import io.identitybroker.issuance.IssuanceIntent;
+import io.identitybroker.issuance.IssuanceIntents;
 import io.identitybroker.mtls.AgentAuthenticationException;
 import io.identitybroker.mtls.AgentPrincipal;
 import io.identitybroker.pki.PkiBackend;
@@ -57,6 +59,7 @@ public class AgentLifecycleService {
     private final PkiBackend pki;
     private final AuditLog audit;
     private final FailedIssuance failedIssuance;
+    private final IssuanceIntents intents;
     private final CertificateRevoker revoker;
     private final RotationProperties rotation;
     private final TransactionOperations<Connection> transactions;
@@ -84,7 +87,7 @@ public class AgentLifecycleService {
 
     public AgentLifecycleService(AgentRepository agents, CertificateBindingRepository bindings, AgentService agentService,
                                  TenantService tenants, PkiBackend pki, AuditLog audit, FailedIssuance failedIssuance,
-                                 CertificateRevoker revoker,
+                                 IssuanceIntents intents, CertificateRevoker revoker,
                                  RotationProperties rotation, TransactionOperations<Connection> transactions,
                                  ObjectMapper json, Clock clock) {
         this.agents = agents;
@@ -94,6 +97,7 @@ public class AgentLifecycleService {
         this.pki = pki;
         this.audit = audit;
         this.failedIssuance = failedIssuance;
+        this.intents = intents;
         this.revoker = revoker;
         this.rotation = rotation;
         this.transactions = transactions;
@@ -138,6 +142,8 @@ public class AgentLifecycleService {
             throw fail(tenant, agent, ctx, e);
         }
         Instant graceUntil = now.plus(rotation.getGrace());
+        IssuanceIntent intent = intents.open(IssuanceIntent.ROTATION, tenant.id(), tenant.pkiMount(), agent.id(),
+                agent.spiffeId(), null);
         AtomicReference<SignedCertificate> signed = new AtomicReference<>();
         try {
             transactions.executeWrite(status -> {
@@ -150,6 +156,7 @@ public class AgentLifecycleService {
                 }
                 SignedCertificate cert = pki.sign(tenant.pkiMount(), tenant.pkiRole(), csr.pem(), agent.spiffeId());
                 signed.set(cert);
+                intents.signed(intent);
                 FailedIssuance.checkProfile(cert, agent.spiffeId(), csr.publicKey());
                 bindings.save(new CertificateBinding(TimeOrderedUuid.next(), agent.id(), tenant.id(),
                         cert.serialNumber(), cert.x5tS256(), cert.notBefore(), cert.notAfter(), BindingStatus.CURRENT,
@@ -160,9 +167,11 @@ public class AgentLifecycleService {
                         .with("not_after", cert.notAfter().toString()).with("previous_grace_until", graceUntil.toString())
                         .with("authenticated_with", principal.method().name().toLowerCase())
                         .with("key", csr.keyAlgorithm()));
+                intents.close(intent);
                 return cert;
             });
         } catch (Conflict e) {
+            intents.abandon(intent);
             throw fail(tenant, agent, ctx, new ProblemException(HttpStatus.CONFLICT, "rotation_conflict", "Conflict",
                     e.getMessage()));
         } catch (VaultUnavailableException e) {

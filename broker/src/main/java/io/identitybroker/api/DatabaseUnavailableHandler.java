@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 
 /**
- * Database trouble as clients should see it: an unreachable database is a 503 with
+ * Database trouble as clients should see it: an unavailable database (unreachable, shutting
+ * down, or unable to write) is a 503 with
  * {@code Retry-After} (the request changed nothing, it can be retried); anything else is a 500
  * that reveals no SQL. The database is always reached before Vault, so nothing was signed.
  */
@@ -28,7 +29,7 @@ public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeExcep
         if (DatabaseFailures.isConnectionLost(exception)) {
             LOG.warn("Database unavailable: {}", rootMessage(exception));
             return Problems.response(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
-                    "Database unavailable", "The broker's database is unreachable; nothing was changed. Try again later.",
+                    "Database unavailable", "The broker's database is unavailable; nothing was changed. Try again later.",
                     Map.of("Retry-After", "5"), null));
         }
         LOG.error("Unhandled error on {} {}", request.getMethodName(), request.getPath(), exception);

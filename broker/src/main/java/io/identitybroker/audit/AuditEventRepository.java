@@ -19,6 +19,9 @@ interface AuditEventRepository extends GenericRepository<AuditEvent, String> {
     @Query("SELECT chain, seq, hash FROM audit_chain_heads WHERE chain = :chain FOR UPDATE")
     Optional<AuditChainHead> lockHead(String chain);
 
+    @Query("SELECT chain, seq, hash FROM audit_chain_heads ORDER BY chain")
+    List<AuditChainHead> heads();
+
     @Query("UPDATE audit_chain_heads SET seq = :seq, hash = :hash WHERE chain = :chain")
     int advanceHead(String chain, long seq, String hash);
 

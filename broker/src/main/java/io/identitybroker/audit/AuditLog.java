@@ -1,6 +1,7 @@
 package io.identitybroker.audit;
 
 import io.identitybroker.ids.TimeOrderedUuid;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -39,10 +40,14 @@ public class AuditLog {
     /** Chains whose head row is known to exist (heads are never deleted), so appends skip the insert. */
     private final Set<String> knownHeads = ConcurrentHashMap.newKeySet();
 
-    public AuditLog(AuditEventRepository events, Clock clock, TransactionOperations<Connection> transactions) {
+    private final ChainAnchors anchors;
+
+    public AuditLog(AuditEventRepository events, Clock clock, TransactionOperations<Connection> transactions,
+                    @Nullable ChainAnchors anchors) {
         this.events = events;
         this.clock = clock;
         this.gate = new ChainGate(transactions);
+        this.anchors = anchors;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -89,30 +94,66 @@ public class AuditLog {
         return type == null ? events.page(tenant, afterSeq, limit) : events.pageOfType(tenant, type, afterSeq, limit);
     }
 
+    /** Every chain's head (for anchoring outside the database). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<AuditChainHead> heads() {
+        return events.heads();
+    }
+
     /**
-     * Recomputes the chain from its first event.
+     * Recomputes the chain from its first event, then compares its last event with the head
+     * anchored outside the database: a chain that ends before the anchored seq lost its tail.
      *
-     * @return the result, naming the first event whose hash or link does not hold
+     * @return the result, naming the first event whose hash or link does not hold, the last seq
+     * and hash verified, and the anchor comparison
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public ChainVerification verify(String chain) {
         String prev = AuditChain.GENESIS;
         long expectedSeq = 1;
         long checked = 0;
+        java.util.Map<Long, String> hashes = new java.util.HashMap<>();
+        Optional<ChainAnchors.Anchor> anchor;
+        String anchorState;
+        try {
+            anchor = anchors == null ? Optional.empty() : anchors.latest(chain);
+            anchorState = anchor.isPresent() ? null : "none";
+        } catch (RuntimeException e) {
+            LOG.warn("Could not read the anchored head of audit chain {}: {}", chain, e.toString());
+            anchor = Optional.empty();
+            anchorState = "unavailable";
+        }
+        long anchoredSeq = anchor.map(ChainAnchors.Anchor::seq).orElse(-1L);
         List<AuditEvent> page;
         do {
             page = events.page(chain, expectedSeq - 1, 500);
             for (AuditEvent e : page) {
                 boolean linked = e.seq() == expectedSeq && e.prevHash().equals(prev);
                 if (!linked || !AuditChain.hash(e).equals(e.hash())) {
-                    return new ChainVerification(chain, false, checked, e.seq(), e.id());
+                    return new ChainVerification(chain, false, checked, expectedSeq - 1, prev, e.seq(), e.id(),
+                            anchorState == null ? "not_reached" : anchorState, anchor.map(ChainAnchors.Anchor::seq).orElse(null),
+                            anchor.map(ChainAnchors.Anchor::hash).orElse(null));
+                }
+                if (e.seq() == anchoredSeq) {
+                    hashes.put(e.seq(), e.hash());
                 }
                 prev = e.hash();
                 expectedSeq++;
                 checked++;
             }
         } while (page.size() == 500);
-        return new ChainVerification(chain, true, checked, null, null);
+        long lastSeq = expectedSeq - 1;
+        if (anchorState == null) {
+            ChainAnchors.Anchor a = anchor.get();
+            anchorState = a.seq() > lastSeq ? "truncated" : a.hash().equals(hashes.get(a.seq())) ? "matches" : "diverged";
+        }
+        boolean valid = !anchorState.equals("truncated") && !anchorState.equals("diverged");
+        if (!valid) {
+            LOG.error("Audit chain {} ends at seq {} but its anchored head is seq {} ({})", chain, lastSeq,
+                    anchor.get().seq(), anchorState);
+        }
+        return new ChainVerification(chain, valid, checked, lastSeq, prev, null, null, anchorState,
+                anchor.map(ChainAnchors.Anchor::seq).orElse(null), anchor.map(ChainAnchors.Anchor::hash).orElse(null));
     }
 
     private static AuditEvent withHash(AuditEvent e, String hash) {

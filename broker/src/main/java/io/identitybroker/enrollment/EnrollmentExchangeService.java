@@ -8,6 +8,8 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.issuance.IssuanceIntent;
+import io.identitybroker.issuance.IssuanceIntents;
 import io.identitybroker.mtls.SpiffeId;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.pki.SignedCertificate;
@@ -26,11 +28,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ol>
  *   <li>token checks (read only; every failure is the same 401, Vault is not called);</li>
  *   <li>CSR policy (nothing written but the failure event);</li>
+ *   <li>the issuance intent, committed on its own ({@link IssuanceIntents});</li>
  *   <li>one transaction: claim a use with a conditional UPDATE, have Vault sign, check the
- *       result is the SVID we asked for, insert agent + binding + secret hash + event, commit.</li>
+ *       result is the SVID we asked for, insert agent + binding + secret hash + event, close the
+ *       intent, commit.</li>
  * </ol>
  * If Vault fails, the claim rolls back and the token stays usable. If Vault signed but the commit
- * failed, the certificate is revoked so no certificate anyone received lacks a binding.
+ * failed, the certificate is revoked so no certificate anyone received lacks a binding; if the
+ * process died instead, the open intent lets the reconciler find and revoke it.
  */
 @Singleton
 public class EnrollmentExchangeService {
@@ -45,12 +50,15 @@ public class EnrollmentExchangeService {
     private final PkiBackend pki;
     private final AuditLog audit;
     private final FailedIssuance failedIssuance;
+    private final IssuanceIntents intents;
     private final TransactionOperations<Connection> transactions;
     private final ObjectMapper json;
 
     public EnrollmentExchangeService(EnrollmentTokenService tokens, TenantService tenants, AgentService agents,
                                      PkiBackend pki, AuditLog audit, FailedIssuance failedIssuance,
-                                     TransactionOperations<Connection> transactions, ObjectMapper json) {
+                                     IssuanceIntents intents, TransactionOperations<Connection> transactions,
+                                     ObjectMapper json) {
+        this.intents = intents;
         this.json = json;
         this.tokens = tokens;
         this.tenants = tenants;
@@ -102,6 +110,8 @@ public class EnrollmentExchangeService {
             throw e;
         }
 
+        IssuanceIntent intent = intents.open(IssuanceIntent.ENROLLMENT, tenant.id(), tenant.pkiMount(), agentId, spiffeId,
+                token.id());
         AtomicReference<SignedCertificate> signed = new AtomicReference<>();
         try {
             AgentService.Enrolled enrolled = transactions.executeWrite(status -> {
@@ -110,6 +120,7 @@ public class EnrollmentExchangeService {
                 }
                 SignedCertificate cert = pki.sign(tenant.pkiMount(), tenant.pkiRole(), csr.pem(), spiffeId);
                 signed.set(cert);
+                intents.signed(intent);
                 FailedIssuance.checkProfile(cert, spiffeId, csr.publicKey());
                 AgentService.Enrolled e = agents.recordEnrollment(new AgentService.NewAgent(agentId, tenant.id(),
                         token.agentName(), spiffeId, token.labels(), token.scopes(), token.id()), cert);
@@ -117,6 +128,7 @@ public class EnrollmentExchangeService {
                         .with("enrollment_token_id", token.id()).with("spiffe_id", spiffeId)
                         .with("serial_number", cert.serialNumber()).with("x5t#S256", cert.x5tS256())
                         .with("not_after", cert.notAfter().toString()).with("key", csr.keyAlgorithm()));
+                intents.close(intent);
                 return e;
             });
             SignedCertificate cert = signed.get();
@@ -124,6 +136,7 @@ public class EnrollmentExchangeService {
                     cert.serialNumber(), cert.x5tS256(), cert.notAfter(), enrolled.secret());
         } catch (TokenClaimLost e) {
             // Another request took the last use (or the token changed) between our read and our claim.
+            intents.abandon(intent);
             throw rejectToken(tenant.id(), token.id(), ctx, "spent");
         } catch (VaultUnavailableException e) {
             audit.appendAlone(AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, "vault_unavailable"));

@@ -35,6 +35,19 @@ public interface PkiBackend {
         }
     }
 
+    /**
+     * Serial numbers of every certificate the mount has stored ({@code LIST <mount>/certs}: the
+     * role stores what it signs), in no useful order; empty when the mount has none.
+     */
+    List<String> storedSerials(String mount);
+
+    /** A stored certificate ({@code <mount>/cert/<serial>}) and whether it is revoked; empty when unknown. */
+    Optional<StoredCertificate> storedCertificate(String mount, String serialNumber);
+
+    /** A certificate as the mount keeps it. */
+    record StoredCertificate(String serialNumber, X509Certificate certificate, boolean revoked) {
+    }
+
     /** The role's settings that matter for the X.509-SVID profile, or empty when mount or role does not exist. */
     Optional<RoleSettings> role(String mount, String role);
 

@@ -19,6 +19,17 @@ public final class SvidProfile {
     private SvidProfile() {
     }
 
+    /** Whether the certificate names {@code uri} among its URI SANs (an unreadable SAN extension names nothing). */
+    public static boolean namesUri(X509Certificate cert, String uri) {
+        try {
+            Collection<List<?>> sans = cert.getSubjectAlternativeNames();
+            return sans != null && sans.stream().anyMatch(san -> Integer.valueOf(URI_NAME).equals(san.get(0))
+                    && uri.equals(san.get(1)));
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
     /** @return null when the certificate conforms, else what is wrong */
     public static String violation(X509Certificate cert, String spiffeId, PublicKey expectedKey) {
         if (!Arrays.equals(cert.getPublicKey().getEncoded(), expectedKey.getEncoded())) {

@@ -44,6 +44,40 @@ public class VaultPkiBackend implements PkiBackend {
     }
 
     @Override
+    public List<String> storedSerials(String mount) {
+        try {
+            JsonNode keys = vault.call("certificate list", true, v -> VaultJson.data(v.logical().list(mount + "/certs")))
+                    .path("keys");
+            // Vault lists serials with dashes; everywhere else (sign, revoke, bindings) they have colons.
+            return strings(keys).stream().map(k -> k.replace('-', ':')).toList();
+        } catch (VaultRequestException e) {
+            if (e.status() == 404) {
+                return List.of(); // nothing stored yet
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<StoredCertificate> storedCertificate(String mount, String serialNumber) {
+        try {
+            JsonNode data = vault.call("certificate read", true,
+                    v -> VaultJson.data(v.logical().read(mount + "/cert/" + serialNumber)));
+            String pem = data.path("certificate").asText("");
+            if (pem.isBlank()) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoredCertificate(serialNumber, Pem.certificate(pem),
+                    data.path("revocation_time").asLong(0) > 0));
+        } catch (VaultRequestException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public Optional<RoleSettings> role(String mount, String role) {
         try {
             JsonNode data = vault.call("role lookup", true, v -> VaultJson.data(v.logical().read(mount + "/roles/" + role)));

@@ -7,6 +7,8 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.EOFException;
 import java.sql.Connection;
@@ -65,6 +67,26 @@ class DatabaseFailuresTest {
             SQLException e = assertThrows(SQLException.class, () -> query(c, "SELECT 1"));
             assertTrue(DatabaseFailures.isConnectionLost(e), e.toString());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"57P01,terminating connection due to administrator command", "57P02,crash shutdown",
+            "57P03,the database system is starting up", "53100,could not extend file: No space left on device",
+            "53300,too many connections", "58030,could not write to file"})
+    void postgresShutdownAndResourceStatesMeanTheDatabaseIsUnavailable(String state, String message) {
+        assertTrue(DatabaseFailures.isConnectionLost(new RuntimeException(new SQLException(message, state))), state);
+    }
+
+    @Test
+    void h2WriteFailureAndThePoolsClosedConnectionMeanTheDatabaseIsUnavailable() {
+        // What H2 threw on a full tmpfs: a general error caused by the file system's IOException.
+        SQLException diskFull = new SQLException("General error: MVStoreException: Writing to … failed", "HY000", 50000,
+                new IllegalStateException("Writing failed", new java.io.IOException("No space left on device")));
+        assertTrue(DatabaseFailures.isConnectionLost(diskFull));
+        // What Hikari answers on a connection it discarded while a request still held it.
+        assertTrue(DatabaseFailures.isConnectionLost(new RuntimeException(new SQLException("Connection is closed"))));
+        assertFalse(DatabaseFailures.isConnectionLost(new IllegalStateException(new java.io.IOException("not a database"))));
+        assertFalse(DatabaseFailures.isConnectionLost(new SQLException("duplicate key", "23505")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.identitybroker.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.identitybroker.issuance.IssuanceReconciler;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.Csrs;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +35,7 @@ class EventSchemaTest {
     static final Set<String> TYPES = Set.of("tenant.created", "tenant.updated", "agent.enrollment_token.issued",
             "agent.enrollment_token.revoked", "agent.enrollment.failed", "agent.enrolled", "agent.certificate.rotated",
             "agent.secret.rotated", "agent.secret.revoked", "agent.revoked", "agent.certificate.revoked",
-            "oauth.client_authentication.failed", "agent.jwt_svid.issued");
+            "oauth.client_authentication.failed", "agent.jwt_svid.issued", "agent.issuance.reconciled");
 
     @Test
     void everyTypeHasASchemaAndTheAsyncApiDocumentNamesIt() throws Exception {
@@ -76,6 +78,12 @@ class EventSchemaTest {
             String admin = vault.adminToken("acme");
             assertEquals(200, api.post("/api/v1/tenants/acme/agents/" + other.agentId() + "/revoke-secret", null, admin).status());
             assertEquals(200, api.post("/api/v1/tenants/acme/agents/" + other.agentId() + "/revoke", null, admin).status());
+            // An intent left by a broker that died before Vault signed (see SignThenCrashTest for the real crash).
+            broker.update("INSERT INTO issuance_intents (id, kind, tenant_id, pki_mount, agent_id, spiffe_id, created_at)"
+                    + " VALUES (?, 'enrollment', 'acme', 'pki-tenants/acme', ?, ?, ?)", UUID.randomUUID().toString(),
+                    agent.agentId(), "spiffe://" + vault.trustDomain() + "/tenant/acme/agent/" + UUID.randomUUID(),
+                    java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(3600)));
+            assertEquals(1, broker.context().getBean(IssuanceReconciler.class).reconcileStale());
 
             List<JsonNode> events = EventContracts.events(broker);
             Set<String> types = new TreeSet<>();

@@ -7,26 +7,46 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A broker in its own operating-system process (the test JVM's class path, {@code -D} properties),
- * for replica tests where in-JVM instances would share too much.
+ * for replica tests where in-JVM instances would share too much, and for crash tests: {@link #kill()}
+ * sends SIGKILL and {@link #restart()} starts a new process on the same properties, working
+ * directory and database.
  */
 public final class BrokerProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final BrokerApi api;
+    private final TestVault vault;
+    private final Map<String, Object> overrides;
+    private final Path workDir;
 
-    private BrokerProcess(Process process, Path log, BrokerApi api) {
+    private BrokerProcess(Process process, Path log, BrokerApi api, TestVault vault, Map<String, Object> overrides,
+                          Path workDir) {
         this.process = process;
         this.log = log;
         this.api = api;
+        this.vault = vault;
+        this.overrides = overrides;
+        this.workDir = workDir;
     }
 
     public static BrokerProcess start(TestVault vault, Map<String, Object> overrides) {
+        return start(vault, overrides, null);
+    }
+
+    /**
+     * @param overrides broker properties over {@link BrokerInstance#baseProperties}; a key mapped to
+     *                  {@link #DEFAULT} is not passed at all, so the broker's own default applies
+     * @param workDir   the process's working directory (the default H2 URL keeps {@code ./data} there), or null
+     */
+    public static BrokerProcess start(TestVault vault, Map<String, Object> overrides, Path workDir) {
         int port = TestVault.freePort();
         Map<String, Object> props = new HashMap<>(BrokerInstance.baseProperties(vault));
         props.putAll(overrides);
+        props.values().removeIf(DEFAULT::equals);
         props.put("micronaut.server.ssl.port", port);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-cp", System.getProperty("java.class.path")));
@@ -34,9 +54,13 @@ public final class BrokerProcess implements AutoCloseable {
         cmd.add("io.identitybroker.Application");
         try {
             Path log = Files.createTempFile("broker-process-", ".log");
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
+            Process process = builder.start();
             BrokerApi api = new BrokerApi("https://localhost:" + port, vault.env("IB_ROOT_CA_FILE"));
-            BrokerProcess broker = new BrokerProcess(process, log, api);
+            BrokerProcess broker = new BrokerProcess(process, log, api, vault, Map.copyOf(overrides), workDir);
             long deadline = System.nanoTime() + 90_000_000_000L;
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
@@ -61,6 +85,9 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** A property value meaning "leave this property unset": the broker's own default applies (e.g. the H2 file URL). */
+    public static final String DEFAULT = "\0default";
+
     public BrokerApi api() {
         return api;
     }
@@ -69,11 +96,47 @@ public final class BrokerProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * SIGKILL, as {@code kill -9}: no shutdown hook, no pool close, no H2 close. Returns once the
+     * process is gone, with its exit status (137 = 128 + SIGKILL on Linux).
+     */
+    public int kill() {
+        process.destroyForcibly(); // java.lang.ProcessImpl sends SIGKILL on Unix for destroyForcibly
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the broker process survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return process.exitValue();
+    }
+
+    /** A new broker process with the same properties, working directory and database (its own port). */
+    public BrokerProcess restart() {
+        return restart(Map.of());
+    }
+
+    /** {@link #restart()} with some properties changed. */
+    public BrokerProcess restart(Map<String, Object> changes) {
+        if (process.isAlive()) {
+            throw new IllegalStateException("stop or kill the broker before restarting it");
+        }
+        Map<String, Object> props = new HashMap<>(overrides);
+        props.putAll(changes);
+        return start(vault, props, workDir);
+    }
+
     @Override
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {

@@ -42,6 +42,8 @@ class BrokerPolicyTest {
         assertEquals(200, signed.status(), signed.body().toString());
         String serial = signed.body().path("data").path("serial_number").asText();
 
+        assertAllowed("LIST", "pki-tenants/acme/certs", null);
+        assertAllowed("GET", "pki-tenants/acme/cert/" + serial, null);
         assertAllowed("POST", "pki-tenants/acme/revoke", Map.of("serial_number", serial));
         assertAllowed("GET", "pki-tenants/acme/cert/ca_chain", null);
         assertAllowed("GET", "pki-tenants/globex/cert/ca_chain", null);
@@ -54,6 +56,9 @@ class BrokerPolicyTest {
         assertAllowed("POST", "transit/sign/identity-broker-jwt-svid/sha2-256",
                 Map.of("input", Base64.getEncoder().encodeToString("payload".getBytes()), "marshaling_algorithm", "jws"));
         assertAllowed("GET", "transit/keys/identity-broker-jwt-svid", null);
+        assertAllowed("POST", "identity-broker-kv/data/audit-anchors/policy-test",
+                Map.of("data", Map.of("seq", 1, "hash", "0".repeat(64), "anchored_at", "2026-01-01T00:00:00Z")));
+        assertAllowed("GET", "identity-broker-kv/data/audit-anchors/policy-test", null);
         assertAllowed("GET", "auth/token/lookup-self", null);
         assertAllowed("POST", "auth/token/renew-self", Map.of());
     }
@@ -88,6 +93,10 @@ class BrokerPolicyTest {
         forbidden.put("POST transit/sign/identity-broker-jwt-svid-evil", Map.of("input", "eA=="));
         forbidden.put("GET secret/data/anything", null);                                        // other secrets
         forbidden.put("GET identity/entity/name/acme-admin", null);
+        forbidden.put("DELETE identity-broker-kv/data/audit-anchors/acme", null);                // an anchor stays
+        forbidden.put("DELETE identity-broker-kv/metadata/audit-anchors/acme", null);
+        forbidden.put("POST identity-broker-kv/destroy/audit-anchors/acme", Map.of("versions", List.of(1)));
+        forbidden.put("POST identity-broker-kv/data/tenants/acme", Map.of("data", Map.of("x", "y"))); // declarations are read-only
         forbidden.put("POST auth/token/create", Map.of("policies", List.of("platform-admin")));
         forbidden.put("GET auth/approle/role/identity-broker/role-id", null);
         for (var entry : forbidden.entrySet()) {

@@ -1,0 +1,51 @@
+package io.identitybroker.database;
+
+import io.identitybroker.testing.BrokerProcess;
+import io.identitybroker.testing.TestVault;
+import io.identitybroker.testing.VaultExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An H2 file URL either makes every commit durable against a process crash or the broker does not start. */
+@ExtendWith(VaultExtension.class)
+class H2DurabilityTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "jdbc:h2:file:./data/broker;MODE=PostgreSQL   | jdbc:h2:file:./data/broker;MODE=PostgreSQL;WRITE_DELAY=0",
+            "jdbc:h2:./data/broker                        | jdbc:h2:./data/broker;WRITE_DELAY=0",
+            "jdbc:h2:file:/var/lib/ib;write_delay=0       | jdbc:h2:file:/var/lib/ib;write_delay=0",
+            "jdbc:h2:mem:x;DB_CLOSE_DELAY=-1              | jdbc:h2:mem:x;DB_CLOSE_DELAY=-1",
+            "jdbc:h2:tcp://db:9092/mem:x                  | jdbc:h2:tcp://db:9092/mem:x",
+            "jdbc:h2:tcp://db:9092/~/broker               | jdbc:h2:tcp://db:9092/~/broker;WRITE_DELAY=0",
+            "jdbc:postgresql://db:5432/ib                 | jdbc:postgresql://db:5432/ib",
+    })
+    void aWeakFileUrlIsCorrectedAndOthersAreLeftAlone(String url, String expected) {
+        assertEquals(expected, H2Durability.enforce(url));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"jdbc:h2:file:./data/broker;WRITE_DELAY=500", "jdbc:h2:file:./data/broker;LOG=0"})
+    void aFileUrlThatDelaysOrSkipsCommitsIsRefused(String url) {
+        assertThrows(IllegalArgumentException.class, () -> H2Durability.enforce(url));
+    }
+
+    @Test
+    void whenTheUrlAsksForAWriteDelayThenTheBrokerRefusesToStartWithOneClearLine(TestVault vault) throws Exception {
+        Path dir = Files.createTempDirectory("broker-weak-h2-");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BrokerProcess.start(vault, Map.of(
+                "datasources.default.url", "jdbc:h2:file:" + dir.resolve("broker") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=500")));
+        assertTrue(e.getMessage().contains("Refusing to start: datasource 'default': WRITE_DELAY=500 in the H2 URL"),
+                e.getMessage());
+    }
+}
