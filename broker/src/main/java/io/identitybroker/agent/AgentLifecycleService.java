@@ -3,6 +3,7 @@ package io.identitybroker.agent;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.api.JsonErrors;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -277,7 +278,7 @@ public class AgentLifecycleService {
             throw ProblemException.badRequest("json_too_complex", "The JSON body exceeds the nesting or size limits.");
         } catch (IOException | IllegalArgumentException e) {
             audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, "malformed_json"));
-            throw ProblemException.badRequest("malformed_json", hint);
+            throw ProblemException.badRequest("malformed_json", JsonErrors.detail(e, hint));
         }
     }
 

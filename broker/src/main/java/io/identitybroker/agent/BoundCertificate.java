@@ -7,11 +7,12 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 
 /**
- * Where a certificate thumbprint stands: its binding, its agent's status and its tenant's status,
- * read in one query (token introspection asks this on every request and caches nothing of it).
+ * Where a certificate thumbprint stands: its binding, its agent (id, SPIFFE ID, status) and its
+ * tenant's status, read in one query (token introspection asks this on every request and caches
+ * nothing of it).
  */
 @Introspected
-public record BoundCertificate(String agentId, String tenantId, BindingStatus bindingStatus, @Nullable Instant graceUntil,
+public record BoundCertificate(String agentId, String tenantId, String spiffeId, BindingStatus bindingStatus, @Nullable Instant graceUntil,
                                Instant notAfter, AgentStatus agentStatus, TenantStatus tenantStatus) {
 
     /**

@@ -44,7 +44,7 @@ public class ProblemJsonErrorBodyProvider implements JsonErrorResponseBodyProvid
                 return new String[]{"request_too_large", "The request body is larger than allowed."};
             }
             if (t instanceof JsonSyntaxException || t instanceof JsonProcessingException) {
-                return new String[]{"malformed_json", "The request body is not valid JSON for this endpoint."};
+                return new String[]{"malformed_json", JsonErrors.detail(t, "The request body is not valid JSON for this endpoint.")};
             }
             if (t == t.getCause()) {
                 break;

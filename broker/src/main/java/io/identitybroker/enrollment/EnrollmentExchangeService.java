@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.FailedIssuance;
+import io.identitybroker.api.JsonErrors;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -84,7 +85,7 @@ public class EnrollmentExchangeService {
         } catch (IOException | IllegalArgumentException e) {
             audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, "malformed_json"));
             throw ProblemException.badRequest("malformed_json",
-                    "Send a JSON object with the string fields 'token' and 'csr'.");
+                    JsonErrors.detail(e, "Send a JSON object with the string fields 'token' and 'csr'."));
         }
         return exchange(request, ctx);
     }

@@ -7,9 +7,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** An enrollment token as the API shows it; {@code token} is set only in the issuing response. */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record EnrollmentTokenView(String id, String tenant, @Nullable String token, @Nullable String agentName,
+/**
+ * An enrollment token as the API shows it; {@code token} is present only in the issuing response
+ * (the secret exists nowhere else). Every other field is always present, {@code agent_name} as null when unset.
+ */
+public record EnrollmentTokenView(String id, String tenant, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String token,
+                                  @Nullable String agentName,
                                   Map<String, String> labels, List<String> scopes, int maxUses, int uses,
                                   String status, Instant expiresAt, Instant createdAt, String createdBy) {
 

@@ -2,6 +2,7 @@ package io.identitybroker.mtls;
 
 import io.identitybroker.agent.Agent;
 import io.identitybroker.agent.AgentService;
+import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.agent.AgentStatus;
 import io.identitybroker.agent.CertificateBinding;
 import io.identitybroker.pki.Thumbprints;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Authenticates every request on an agent route, from scratch: nothing is remembered per
@@ -49,8 +49,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class AgentAuthenticator {
-    private static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final String BASIC = "Basic ";
+        private static final String BASIC = "Basic ";
 
     private final ClientCertificates certificates;
     private final TrustAnchors anchors;
@@ -71,7 +70,7 @@ public class AgentAuthenticator {
 
     /** A syntactically valid agent id (a UUID), safe to record as an audit subject. */
     public static boolean isAgentId(String value) {
-        return value != null && AGENT_ID.matcher(value).matches();
+        return ResourceIds.isUuid(value);
     }
 
     /** mTLS (unless {@code broker.agent.mtls.required=false}) plus the agent secret: the agent routes. */

@@ -27,8 +27,21 @@ public record SpiffeId(String trustDomain, List<String> segments) {
         segments = List.copyOf(segments);
     }
 
+    /**
+     * The SPIFFE trust domain rules: 1-255 of lowercase letters, digits, {@code .}, {@code -} and
+     * {@code _}, and no empty label, so neither {@code .} nor {@code ..}, no leading or trailing dot,
+     * no {@code a..b}.
+     */
     public static boolean isTrustDomain(String value) {
-        return value != null && TRUST_DOMAIN.matcher(value).matches();
+        if (value == null || !TRUST_DOMAIN.matcher(value).matches()) {
+            return false;
+        }
+        for (String label : value.split("\\.", -1)) {
+            if (label.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static SpiffeId parse(String value) {

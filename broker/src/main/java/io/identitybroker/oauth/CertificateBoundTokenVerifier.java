@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
 /**
  * Verifies the broker's certificate-bound access tokens (RFC 8705, RFC 9068) for a resource
  * server: ES256 signature against keys it already trusts, {@code typ} at+jwt, issuer, expiry
- * and not-before with at most 60 s leeway, audience, and that {@code cnf.x5t#S256} is the
- * SHA-256 thumbprint of the client certificate the request came with.
+ * and not-before with at most 60 s leeway, audience, that {@code cnf.x5t#S256} is the
+ * SHA-256 thumbprint of the client certificate the request came with, and that the token's
+ * {@code sub} is that certificate's one URI SAN (the SPIFFE ID of the agent that owns the binding).
  *
  * <p>Deliberately narrow: the only algorithm is ES256, and the only header members are
  * {@code alg}, {@code typ} and {@code kid}. {@code none}, HMAC, and keys supplied by the token
@@ -91,7 +92,29 @@ public final class CertificateBoundTokenVerifier {
         if (!MessageDigest.isEqual(expected, actual)) {
             throw new InvalidAccessTokenException("binding_mismatch");
         }
+        if (!uriSans(presented).equals(List.of(verified.subject()))) {
+            // The broker issues tokens only to a certificate whose one URI SAN is the agent's SPIFFE ID,
+            // which is the token's sub: anything else is a token about one agent bound to another's key.
+            throw new InvalidAccessTokenException("subject_mismatch");
+        }
         return verified;
+    }
+
+    private static List<String> uriSans(X509Certificate certificate) {
+        List<String> uris = new ArrayList<>();
+        try {
+            var sans = certificate.getSubjectAlternativeNames();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    if (san.size() >= 2 && Integer.valueOf(6).equals(san.get(0)) && san.get(1) instanceof String uri) {
+                        uris.add(uri);
+                    }
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new InvalidAccessTokenException("subject_mismatch");
+        }
+        return uris;
     }
 
     /**

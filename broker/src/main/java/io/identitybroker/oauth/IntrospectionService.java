@@ -16,7 +16,9 @@ import java.util.Optional;
  * against the cached transit keys (no Vault call per request), once per token: a token seen
  * before skips the ES256 verification ({@link VerifiedTokens}) but not its expiry. Then one query
  * says whether the certificate the token is bound to still stands for its agent, and the agent
- * and tenant are active. Nothing about that answer is cached, so a revocation or suspension
+ * and tenant are active; the token's {@code sub}, {@code client_id} and {@code tenant} must all
+ * name the agent that owns that binding (a token about one agent bound to another's certificate
+ * is inactive, however validly signed). Nothing about that answer is cached, so a revocation or suspension
  * shows on the very next introspection, on every replica.
  */
 @Singleton
@@ -49,6 +51,7 @@ public class IntrospectionService {
         Optional<BoundCertificate> bound = agents.boundCertificate(verified.x5tS256());
         if (bound.isEmpty() || !bound.get().acceptedAt(now)
                 || !bound.get().agentId().equals(verified.clientId())
+                || !bound.get().spiffeId().equals(verified.subject())
                 || !bound.get().tenantId().equals(verified.tenant())) {
             return Optional.empty();
         }

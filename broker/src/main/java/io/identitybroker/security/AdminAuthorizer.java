@@ -1,6 +1,7 @@
 package io.identitybroker.security;
 
 import io.identitybroker.vault.AdminVault;
+import io.identitybroker.vault.VaultLiveness;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -13,8 +14,11 @@ import java.util.Set;
 
 /**
  * Answers "may this admin token do X on virtual path P" by asking Vault, caching each answer per
- * token for at most 30 s. A Vault failure propagates (the caller denies with 503); it is never
- * turned into a cached or default allow.
+ * token (by its SHA-256) for {@code broker.admin.capability-cache-ttl}, at most 30 s. A Vault
+ * failure propagates (the caller denies with 503); it is never turned into a cached or default
+ * allow. A cached answer is used only after {@link VaultLiveness} has seen Vault up since the
+ * request arrived, so a sealed or unreachable Vault fails every admin request closed, cached
+ * callers included.
  */
 @Singleton
 public class AdminAuthorizer {
@@ -27,11 +31,13 @@ public class AdminAuthorizer {
     }
 
     private final AdminVault vault;
+    private final VaultLiveness liveness;
     private final ExpiringCache<String, Optional<AdminVault.TokenIdentity>> identities;
     private final ExpiringCache<Key, Set<String>> capabilities;
 
-    public AdminAuthorizer(AdminVault vault, AdminSecurityProperties properties, Clock clock) {
+    public AdminAuthorizer(AdminVault vault, VaultLiveness liveness, AdminSecurityProperties properties, Clock clock) {
         this.vault = vault;
+        this.liveness = liveness;
         this.identities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
         this.capabilities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
     }
@@ -62,7 +68,9 @@ public class AdminAuthorizer {
                 missing.add(path);
             }
         }
-        if (!missing.isEmpty()) {
+        if (missing.isEmpty()) {
+            liveness.confirm(); // every answer came from cache: Vault must still be able to answer
+        } else {
             Map<String, Set<String>> fetched = vault.capabilities(token, missing);
             for (String path : missing) {
                 Set<String> caps = Set.copyOf(fetched.getOrDefault(path, Set.of()));

@@ -12,16 +12,22 @@ import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler;
 import jakarta.inject.Singleton;
 
-/** 401, 403, or 404 for a tenant the caller cannot see, as problem+json. */
+/** 401, 403, or 404 for a tenant the caller cannot see or a resource named by a malformed id, as problem+json. */
 @Singleton
 @Replaces(DefaultAuthorizationExceptionHandler.class)
 public class ProblemAuthorizationExceptionHandler
         implements ExceptionHandler<AuthorizationException, MutableHttpResponse<?>> {
+    /** The details the routes give for an unknown id, so that a malformed one reads the same. */
+    private static final java.util.Map<String, String> NOT_FOUND_DETAILS = java.util.Map.of(
+            "agent_not_found", "No such agent.", "enrollment_token_not_found", "No such enrollment token.");
 
     @Override
     public MutableHttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
         ProblemException problem;
-        if (exception.isForbidden()) {
+        String notFound = request.getAttribute(VaultCapabilityRule.NOT_FOUND_ATTRIBUTE, String.class).orElse(null);
+        if (exception.isForbidden() && notFound != null) {
+            problem = ProblemException.notFound(notFound, NOT_FOUND_DETAILS.getOrDefault(notFound, "No such resource."));
+        } else if (exception.isForbidden()) {
             boolean hidden = request.getAttribute(VaultCapabilityRule.HIDDEN_ATTRIBUTE, Boolean.class).orElse(false);
             problem = hidden
                     ? new ProblemException(HttpStatus.NOT_FOUND, "tenant_not_found", "Not found", "No such tenant.")

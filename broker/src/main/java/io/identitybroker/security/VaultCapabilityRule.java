@@ -1,5 +1,6 @@
 package io.identitybroker.security;
 
+import io.identitybroker.ids.ResourceIds;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpRequest;
@@ -19,6 +20,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,10 +32,23 @@ import java.util.regex.Pattern;
  * Decides admin routes by the Vault capability named in {@link RequiresCapability}. When the caller
  * lacks it, the answer is 404 if it cannot even read the tenant (the tenant does not exist for it)
  * and 403 otherwise; {@link ProblemAuthorizationExceptionHandler} renders both.
+ *
+ * <p>Path ids are checked against the broker's creation rules ({@link ResourceIds}) before any
+ * Vault path is built. A malformed tenant id is a 404 {@code tenant_not_found} at once, without a
+ * Vault call. A malformed agent or token id is asked about as the never-minted id
+ * {@link ResourceIds#NEVER_MINTED}, so the caller gets exactly what an unknown id would give it
+ * (404 for a hidden tenant, 403 without the capability, else 404 for the resource), and Vault never
+ * sees the malformed text.
  */
 @Singleton
 public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
     static final String HIDDEN_ATTRIBUTE = "identitybroker.tenant-hidden";
+    /** Set to the problem code when an allowed request named a resource by a malformed id. */
+    static final String NOT_FOUND_ATTRIBUTE = "identitybroker.resource-not-found";
+    /** The not-found problem code per id-carrying path variable; any other variable must be a plain segment. */
+    private static final Map<String, String> ROW_ID_VARIABLES = Map.of(
+            "agent_id", "agent_not_found", "agentId", "agent_not_found", "id", "enrollment_token_not_found");
+    private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private final AdminAuthorizer authorizer;
@@ -58,12 +73,35 @@ public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
         if (authentication == null || token == null) {
             return Publishers.just(SecurityRuleResult.REJECTED);
         }
-        Map<String, Object> variables = match.getVariableValues();
+        Map<String, Object> variables = new HashMap<>(match.getVariableValues());
+        Object tenant = variables.get("tenant");
+        if (tenant != null && !ResourceIds.isTenant(tenant.toString())) {
+            request.setAttribute(HIDDEN_ATTRIBUTE, Boolean.TRUE);
+            return Publishers.just(SecurityRuleResult.REJECTED);
+        }
+        String notFound = null;
+        for (Map.Entry<String, Object> v : variables.entrySet()) {
+            String value = String.valueOf(v.getValue());
+            String code = ROW_ID_VARIABLES.get(v.getKey());
+            boolean wellFormed = v.getKey().equals("tenant") || (code != null ? ResourceIds.isUuid(value)
+                    : PLAIN_SEGMENT.matcher(value).matches());
+            if (!wellFormed) {
+                v.setValue(ResourceIds.NEVER_MINTED);
+                notFound = code != null ? code : "not_found";
+            }
+        }
         String path = fill(annotation.stringValue("path").orElseThrow(), variables);
         String capability = annotation.stringValue("capability").orElseThrow();
-        Object tenant = variables.get("tenant");
-        return Mono.fromCallable(() -> decide(request, token, path, capability, tenant == null ? null : tenant.toString()))
-                .subscribeOn(blocking);
+        String malformed = notFound;
+        return Mono.fromCallable(() -> {
+            SecurityRuleResult result = decide(request, token, path, capability, tenant == null ? null : tenant.toString());
+            if (result == SecurityRuleResult.ALLOWED && malformed != null) {
+                // Allowed for an id that cannot exist: the unknown id's 404, before the route ever sees it.
+                request.setAttribute(NOT_FOUND_ATTRIBUTE, malformed);
+                return SecurityRuleResult.REJECTED;
+            }
+            return result;
+        }).subscribeOn(blocking);
     }
 
     private SecurityRuleResult decide(HttpRequest<?> request, String token, String path, String capability, String tenant) {

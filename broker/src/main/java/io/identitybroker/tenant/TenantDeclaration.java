@@ -1,6 +1,7 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.mtls.SpiffeId;
 
 import java.util.regex.Pattern;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
  * declaration in Vault KV ({@code identity-broker-kv/tenants/<id>}).
  */
 public record TenantDeclaration(String id, String displayName, String trustDomain, String pkiMount, String pkiRole) {
-    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final Pattern ID = ResourceIds.TENANT;
     private static final Pattern MOUNT = Pattern.compile("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
@@ -24,7 +25,7 @@ public record TenantDeclaration(String id, String displayName, String trustDomai
             throw invalid("id must match [a-z0-9][a-z0-9-]{0,62}.");
         }
         if (!SpiffeId.isTrustDomain(trustDomain)) {
-            throw invalid("trust_domain must be a SPIFFE trust domain (lowercase letters, digits, '.', '-', '_').");
+            throw invalid("trust_domain must be a SPIFFE trust domain: lowercase letters, digits, '.', '-', '_', no empty label.");
         }
         String name = displayName(displayName == null ? id : displayName);
         String mount = pkiMount == null ? "pki-tenants/" + id : pkiMount;

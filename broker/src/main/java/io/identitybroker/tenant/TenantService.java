@@ -40,10 +40,12 @@ public class TenantService {
     private final Map<String, CachedUrls> urls = new ConcurrentHashMap<>();
     /** A provider: the sync also needs this service, and only some lookups need the sync. */
     private final Provider<TenantSync> sync;
+    private final TenantPkiMounts mounts;
 
     public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock,
-                         ApplicationEventPublisher<TenantChanged> events, Provider<TenantSync> sync) {
+                         ApplicationEventPublisher<TenantChanged> events, Provider<TenantSync> sync, TenantPkiMounts mounts) {
         this.tenants = tenants;
+        this.mounts = mounts;
         this.sync = sync;
         this.pki = pki;
         this.audit = audit;
@@ -68,6 +70,7 @@ public class TenantService {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Tenant tenant = tenants.save(new Tenant(d.id(), d.displayName(), d.trustDomain(), d.pkiMount(), d.pkiRole(),
                 TenantStatus.ACTIVE, now, now, allowDnsSan, source));
+        mounts.claim(d.pkiMount(), d.id());
         audit.append(AuditRecord.success("tenant.created", tenant.id(), tenant.id(), ctx)
                 .with("trust_domain", tenant.trustDomain()).with("pki_mount", tenant.pkiMount())
                 .with("pki_role", tenant.pkiRole()).with("allow_dns_san", allowDnsSan).with("source", source));
@@ -78,6 +81,11 @@ public class TenantService {
     /** Tells listeners (trust anchors) that a tenant changed outside {@link #update}. */
     void changed(String id) {
         tenants.findById(id).ifPresent(t -> events.publishEvent(new TenantChanged(t)));
+    }
+
+    /** Claims a declared tenant's new mount (409 {@code pki_mount_in_use} when another tenant owns it). */
+    void claimMount(String mount, String tenantId) {
+        mounts.claim(mount, tenantId);
     }
 
     /** The role must exist where the broker may sign with it, and must not let the CSR choose the identity. */

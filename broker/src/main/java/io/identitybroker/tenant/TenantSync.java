@@ -134,6 +134,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
                 } else if (!d.sameAs(existing) || existing.status() != TenantStatus.ACTIVE) {
                     if (!d.pkiMount().equals(existing.pkiMount()) || !d.pkiRole().equals(existing.pkiRole())) {
                         service.get().requireUsableRole(d.pkiMount(), d.pkiRole());
+                        service.get().claimMount(d.pkiMount(), id);
                     }
                     tenants.updateDeclared(id, d.displayName(), d.pkiMount(), d.pkiRole(), TenantStatus.ACTIVE, now());
                     audit.append(AuditRecord.success("tenant.updated", id, id, ctx)

@@ -29,8 +29,8 @@ class CertificateBoundTokenVerifierTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
     private final KeyPair key = TestJws.p256();
-    private final X509Certificate certA = TestCertificates.selfSigned(TestJws.p256(), "spiffe://example.org/agent-a");
-    private final X509Certificate certB = TestCertificates.selfSigned(TestJws.p256(), "spiffe://example.org/agent-b");
+    private final X509Certificate certA = TestCertificates.selfSigned(TestJws.p256(), "spiffe://example.org/tenant/acme/agent/a");
+    private final X509Certificate certB = TestCertificates.selfSigned(TestJws.p256(), "spiffe://example.org/tenant/acme/agent/b");
     private final Jwks jwks = new Jwks(Map.of("k-v1", (ECPublicKey) key.getPublic()));
     private final CertificateBoundTokenVerifier verifier = CertificateBoundTokenVerifier.builder(jwks)
             .issuer(ISSUER).audience(AUDIENCE).leeway(Duration.ofSeconds(30))
@@ -80,6 +80,9 @@ class CertificateBoundTokenVerifierTest {
     void anotherCertificateOrNoneFails() {
         String token = TestJws.es256(header(), claims(certA), key.getPrivate());
         assertEquals("binding_mismatch", reason(token, certB));
+        Map<String, Object> aboutB = claims(certA);
+        aboutB.put("sub", "spiffe://example.org/tenant/acme/agent/b"); // A's binding, B's name
+        assertEquals("subject_mismatch", reason(TestJws.es256(header(), aboutB, key.getPrivate()), certA));
         assertEquals("no_client_certificate", reason(token, null));
     }
 

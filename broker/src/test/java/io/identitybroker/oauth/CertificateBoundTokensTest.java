@@ -107,6 +107,22 @@ class CertificateBoundTokensTest extends BrokerTest {
     }
 
     @Test
+    void aTokenWhoseSubNamesAnotherAgentThanTheOwnerOfItsBindingIsRefusedAndInactive() throws Exception {
+        Map<String, Object> claims = claimsOf(issueToken(agentA));
+        assertTrue(active(transitSigned(claims)), "the same claims, re-signed unchanged, are active");
+        assertEquals(agentA.spiffeId(), verifier().verify(transitSigned(claims), agentA.certificate()).subject());
+
+        claims.put("sub", agentB.spiffeId()); // bound to A's certificate, client_id A, but about B
+        String aboutB = transitSigned(claims);
+        assertEquals("subject_mismatch", reason(aboutB, agentA.certificate()));
+        assertFalse(active(aboutB));
+        claims.put("sub", agentA.spiffeId().replace(agentA.agentId(), java.util.UUID.randomUUID().toString()));
+        String aboutNobody = transitSigned(claims);
+        assertEquals("subject_mismatch", reason(aboutNobody, agentA.certificate()));
+        assertFalse(active(aboutNobody));
+    }
+
+    @Test
     void tokenWithoutCnfFailsTheVerifierAndIsInactive() throws Exception {
         Map<String, Object> claims = claimsOf(issueToken(agentA));
         claims.remove("cnf");

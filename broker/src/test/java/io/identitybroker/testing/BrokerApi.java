@@ -93,7 +93,7 @@ public final class BrokerApi {
         }
     }
 
-    static SSLContext sslContext(String rootCaFile, KeyManager[] keyManagers) {
+    public static SSLContext sslContext(String rootCaFile, KeyManager[] keyManagers) {
         try (InputStream in = Files.newInputStream(Path.of(rootCaFile))) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

@@ -20,6 +20,8 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private volatile boolean hangUpOnRequest;
+    /** Everything the client side sent upstream, as ISO-8859-1 text (the tests speak plain HTTP to Vault). */
+    private final StringBuffer requests = new StringBuffer();
 
     public TcpProxy(int targetPort) {
         this.port = TestVault.freePort();
@@ -58,6 +60,11 @@ public final class TcpProxy implements AutoCloseable {
      */
     public void hangUpOnNextRequests() {
         hangUpOnRequest = true;
+    }
+
+    /** What clients sent through the proxy so far (request lines, headers, bodies). */
+    public String requestsSent() {
+        return requests.toString();
     }
 
     public synchronized void restore() {
@@ -101,6 +108,9 @@ public final class TcpProxy implements AutoCloseable {
                     if (requests && hangUpOnRequest) {
                         drain(from, in);
                         return; // the finally below closes both sides without forwarding a byte
+                    }
+                    if (requests) {
+                        this.requests.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
                     }
                     out.write(buffer, 0, n);
                     out.flush();

@@ -1,0 +1,28 @@
+package io.identitybroker.ids;
+
+import java.util.regex.Pattern;
+
+/**
+ * The shapes of the ids that appear in API paths, as the broker creates them: tenant ids
+ * ({@value #TENANT_RULE}) and row ids (lowercase UUIDs: agents, enrollment tokens). A path id of
+ * any other shape names nothing, so it is answered like an unknown id without reaching Vault or
+ * the database; in particular no dot, slash, wildcard or encoded character ever reaches a Vault path.
+ */
+public final class ResourceIds {
+    public static final String TENANT_RULE = "[a-z0-9][a-z0-9-]{0,62}";
+    public static final Pattern TENANT = Pattern.compile(TENANT_RULE);
+    public static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** A well-formed row id that is never minted (version 0): stands in for a malformed one. */
+    public static final String NEVER_MINTED = "00000000-0000-0000-0000-000000000000";
+
+    private ResourceIds() {
+    }
+
+    public static boolean isTenant(String value) {
+        return value != null && TENANT.matcher(value).matches();
+    }
+
+    public static boolean isUuid(String value) {
+        return value != null && UUID.matcher(value).matches();
+    }
+}
