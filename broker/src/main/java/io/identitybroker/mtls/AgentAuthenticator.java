@@ -129,6 +129,34 @@ public class AgentAuthenticator {
         return principal;
     }
 
+    /**
+     * EST {@code simplereenroll} (RFC 7030 §4.2.2), where no path names the agent: the certificate
+     * does. Runs the checks of {@link #authenticateTlsClient} for the agent the certificate's SPIFFE ID
+     * names (a bound broker certificate is required; an external SVID or a DNS SAN identity is
+     * refused with 403), then the second factor: an agent that holds a secret must also send it as
+     * HTTP Basic {@code agent_id:secret} (401 {@code invalid_agent_credentials}), exactly as on the
+     * JSON rotate route; an agent enrolled over EST never had one and proves itself by the
+     * certificate alone. An agent whose secret an admin revoked cannot re-enroll. The agent must be
+     * of {@code tenantId}, the tenant the request was addressed to (403 {@code client_certificate_wrong_tenant}).
+     */
+    public AgentPrincipal authenticateReenrollment(HttpRequest<?> request, String tenantId) {
+        List<X509Certificate> chain = certificates.presented(request);
+        String agentId = chain.isEmpty() ? null : AgentIdentity.claimOf(chain.get(0)) instanceof AgentIdentity.Spiffe spiffe
+                ? AgentIdentity.ofSpiffe(spiffe.id()).map(AgentIdentity::agentId).filter(AgentAuthenticator::isAgentId).orElse(null)
+                : null;
+        AgentPrincipal principal = authenticateTlsClient(request, agentId);
+        Refusal refuse = new Refusal(principal.tenant().id(), principal.agent().id());
+        refuse.x5t = Thumbprints.x5tS256(principal.certificate());
+        if (!principal.tenant().id().equals(tenantId)) {
+            throw refuse.forbidden("client_certificate_wrong_tenant",
+                    "The certificate names an agent of another tenant than the one addressed.");
+        }
+        if (!principal.agent().enrolledWithoutSecret()) {
+            checkSecret(request, principal.agent(), refuse);
+        }
+        return principal;
+    }
+
     /** The agent a request names (when it exists), its tenant, and the refusal builder for both. */
     private record Caller(Agent agent, Tenant tenant, Refusal refuse) {
     }
