@@ -50,8 +50,11 @@ import java.util.List;
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class EstController {
     static final String PKCS10 = "application/pkcs10";
-    static final MediaType CERTS_ONLY = MediaType.of("application/pkcs7-mime; smime-type=certs-only");
-    static final MediaType CSRATTRS = MediaType.of("application/csrattrs");
+    static final String PKCS7 = "application/pkcs7-mime";
+    static final String CSRATTRS_TYPE = "application/csrattrs";
+    static final String TEXT = "text/plain";
+    static final MediaType CERTS_ONLY = MediaType.of(PKCS7 + "; smime-type=certs-only");
+    static final MediaType CSRATTRS = MediaType.of(CSRATTRS_TYPE);
     /** Tells an EST-enrolled agent its id, which EST's answer (a certificate) otherwise only carries in its SPIFFE ID. */
     static final String AGENT_ID_HEADER = "Identity-Broker-Agent-Id";
 
@@ -75,7 +78,7 @@ public class EstController {
 
     // ------------------------------------------------------------------ labelled: /.well-known/est/{tenant}/...
 
-    @Get("/{tenant}/cacerts")
+    @Get(value = "/{tenant}/cacerts", produces = {PKCS7, TEXT})
     public HttpResponse<String> cacerts(@PathVariable("tenant") String label) {
         Tenant tenant = tenants.find(label).orElse(null);
         if (tenant == null) {
@@ -84,7 +87,7 @@ public class EstController {
         return base64(CERTS_ONLY, CertsOnly.encode(caCertificates.chainOf(tenant)));
     }
 
-    @Get("/{tenant}/csrattrs")
+    @Get(value = "/{tenant}/csrattrs", produces = {CSRATTRS_TYPE, TEXT})
     public HttpResponse<String> csrattrs(@PathVariable("tenant") String label) {
         if (tenants.find(label).isEmpty()) {
             return EstErrors.notFound("No EST service under the label '" + printable(label) + "'.");
@@ -93,7 +96,7 @@ public class EstController {
     }
 
     /** An unknown label is not told apart here: no token can match it, so it is the same 401 (reason {@code tenant_mismatch}). */
-    @Post(value = "/{tenant}/simpleenroll", consumes = PKCS10)
+    @Post(value = "/{tenant}/simpleenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
     public HttpResponse<String> simpleenroll(HttpRequest<?> request, @PathVariable("tenant") String label,
                                              @Nullable @Body String body) {
         RequestContext ctx = new RequestContext("agent:enrollment", CorrelationId.of(request), Protocol.EST);
@@ -103,7 +106,7 @@ public class EstController {
                 .header(AGENT_ID_HEADER, enrolled.agentId());
     }
 
-    @Post(value = "/{tenant}/simplereenroll", consumes = PKCS10)
+    @Post(value = "/{tenant}/simplereenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
     public HttpResponse<String> simplereenroll(HttpRequest<?> request, @PathVariable("tenant") String label,
                                                @Nullable @Body String body) {
         RequestContext ctx = new RequestContext("agent:unknown", CorrelationId.of(request), Protocol.EST);
@@ -124,22 +127,22 @@ public class EstController {
 
     // ------------------------------------------------------------------ unlabelled: the default tenant, if any
 
-    @Get("/cacerts")
+    @Get(value = "/cacerts", produces = {PKCS7, TEXT})
     public HttpResponse<String> defaultCacerts() {
         return defaultTenant() == null ? noDefault() : cacerts(defaultTenant());
     }
 
-    @Get("/csrattrs")
+    @Get(value = "/csrattrs", produces = {CSRATTRS_TYPE, TEXT})
     public HttpResponse<String> defaultCsrattrs() {
         return defaultTenant() == null ? noDefault() : csrattrs(defaultTenant());
     }
 
-    @Post(value = "/simpleenroll", consumes = PKCS10)
+    @Post(value = "/simpleenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
     public HttpResponse<String> defaultSimpleenroll(HttpRequest<?> request, @Nullable @Body String body) {
         return defaultTenant() == null ? noDefault() : simpleenroll(request, defaultTenant(), body);
     }
 
-    @Post(value = "/simplereenroll", consumes = PKCS10)
+    @Post(value = "/simplereenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
     public HttpResponse<String> defaultSimplereenroll(HttpRequest<?> request, @Nullable @Body String body) {
         return defaultTenant() == null ? noDefault() : simplereenroll(request, defaultTenant(), body);
     }

@@ -6,6 +6,8 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.exceptions.HttpStatusException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,13 @@ final class EstErrors {
 
     /** Anything that is not a {@link ProblemException}: a lost database (503, retry) or a 500 that reveals nothing. */
     static MutableHttpResponse<String> unexpected(RuntimeException e, String correlationId) {
+        if (e instanceof HttpStatusException status) {
+            // The framework's own refusals (unsupported Content-Type or Accept, for instance) keep their status.
+            return text(status.getStatus(), "invalid_request", status.getMessage());
+        }
+        if (e instanceof ContentLengthExceededException) {
+            return text(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "request_too_large", "The request body exceeds the broker's 64 KiB limit.");
+        }
         if (DatabaseFailures.isConnectionLost(e)) {
             LOG.warn("Database unavailable on an EST request ({})", e.getClass().getSimpleName());
             return text(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
