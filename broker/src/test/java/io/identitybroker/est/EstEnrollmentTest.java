@@ -148,6 +148,8 @@ class EstEnrollmentTest extends BrokerTest {
                 enroll("acme", acmeToken, Csrs.of(Csrs.rsa(1024))));
         cases.put(new Refusal("not base64", 400, "csr_malformed", "agent.enrollment.failed", "csr_malformed"),
                 post("acme", "simpleenroll", "%%%not base64%%%", EnrolledAgent.basic("x", acmeToken)));
+        cases.put(new Refusal("CSR over 16 KiB", 400, "csr_too_large", "agent.enrollment.failed", "csr_too_large"),
+                post("acme", "simpleenroll", "A".repeat(20 * 1024), EnrolledAgent.basic("x", acmeToken)));
         cases.put(new Refusal("reenroll without certificate", 401, "client_certificate_required", "agent.certificate.rotated", "client_certificate_required"),
                 post("acme", "simplereenroll", body(Csrs.p256()), Map.of()));
         cases.put(new Refusal("reenroll with another tenant's agent", 403, "client_certificate_wrong_tenant", "agent.certificate.rotated", "client_certificate_wrong_tenant"),
@@ -183,6 +185,12 @@ class EstEnrollmentTest extends BrokerTest {
                 io.identitybroker.security.SecretTokens.hash(globexToken)), "a refused token keeps its use");
         assertEquals(0, broker.count("SELECT uses FROM enrollment_tokens WHERE token_hash = ?",
                 io.identitybroker.security.SecretTokens.hash(acmeToken)), "a refused CSR does not spend the token");
+
+        // over the server's 64 KiB request limit: refused before anything reads it
+        BrokerApi.Response huge = post("acme", "simpleenroll", "A".repeat(70 * 1024), EnrolledAgent.basic("x", acmeToken));
+        assertEquals(413, huge.status(), huge.raw());
+        assertTrue(huge.header("Content-Type").startsWith("text/plain"), huge.header("Content-Type"));
+        assertEquals(0, broker.count("SELECT count(*) FROM audit_events WHERE correlation_id = ?", huge.header("X-Correlation-Id")));
 
         // the JSON agent re-enrolls over EST with its secret as the second factor
         BrokerApi.Response withSecret = reenroll(jsonAgent, "acme", jsonAgent.basic());
