@@ -192,6 +192,12 @@ class EstEnrollmentTest extends BrokerTest {
         assertTrue(huge.header("Content-Type").startsWith("text/plain"), huge.header("Content-Type"));
         assertEquals(0, broker.count("SELECT count(*) FROM audit_events WHERE correlation_id = ?", huge.header("X-Correlation-Id")));
 
+        // a JSON body is not an EST request
+        BrokerApi.Response json = api.send("POST", "/.well-known/est/acme/simpleenroll", "{}", null,
+                EnrolledAgent.basic("x", acmeToken));
+        assertEquals(415, json.status(), json.raw());
+        assertTrue(json.header("Content-Type").startsWith("text/plain"), json.header("Content-Type"));
+
         // the JSON agent re-enrolls over EST with its secret as the second factor
         BrokerApi.Response withSecret = reenroll(jsonAgent, "acme", jsonAgent.basic());
         assertEquals(200, withSecret.status(), withSecret.raw());
