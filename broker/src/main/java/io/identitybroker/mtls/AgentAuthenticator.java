@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * </ol>
  * {@link #authenticateTlsClient} (OAuth2 {@code tls_client_auth}) runs checks 1 to 6, always requiring
  * the certificate, and instead of the secret checks the certificate against the client's registration.
+ * {@link #authenticateReenrollment} (EST) runs those checks for the agent the certificate names, then
+ * the tenant the request addressed and the agent's secret where it has one.
  */
 @Singleton
 public class AgentAuthenticator {
@@ -140,11 +142,7 @@ public class AgentAuthenticator {
      * of {@code tenantId}, the tenant the request was addressed to (403 {@code client_certificate_wrong_tenant}).
      */
     public AgentPrincipal authenticateReenrollment(HttpRequest<?> request, String tenantId) {
-        List<X509Certificate> chain = certificates.presented(request);
-        String agentId = chain.isEmpty() ? null : AgentIdentity.claimOf(chain.get(0)) instanceof AgentIdentity.Spiffe spiffe
-                ? AgentIdentity.ofSpiffe(spiffe.id()).map(AgentIdentity::agentId).filter(AgentAuthenticator::isAgentId).orElse(null)
-                : null;
-        AgentPrincipal principal = authenticateTlsClient(request, agentId);
+        AgentPrincipal principal = authenticateTlsClient(request, agentNamedBy(certificates.presented(request)));
         Refusal refuse = new Refusal(principal.tenant().id(), principal.agent().id());
         refuse.x5t = Thumbprints.x5tS256(principal.certificate());
         if (!principal.tenant().id().equals(tenantId)) {
@@ -155,6 +153,14 @@ public class AgentAuthenticator {
             checkSecret(request, principal.agent(), refuse);
         }
         return principal;
+    }
+
+    /** The agent id in the leaf's SPIFFE ID, or null (no certificate, no SPIFFE ID of the broker's form). */
+    private static String agentNamedBy(List<X509Certificate> chain) {
+        if (chain.isEmpty() || !(AgentIdentity.claimOf(chain.get(0)) instanceof AgentIdentity.Spiffe spiffe)) {
+            return null;
+        }
+        return AgentIdentity.ofSpiffe(spiffe.id()).map(AgentIdentity::agentId).filter(AgentAuthenticator::isAgentId).orElse(null);
     }
 
     /** The agent a request names (when it exists), its tenant, and the refusal builder for both. */
