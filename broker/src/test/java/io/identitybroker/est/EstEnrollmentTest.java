@@ -205,6 +205,44 @@ class EstEnrollmentTest extends BrokerTest {
     }
 
     @Test
+    void ofConcurrentReenrollmentsWithOneCertificateExactlyOneGetsACertificate() throws Exception {
+        Csrs.Csr csr = Csrs.p256();
+        BrokerApi.Response enrolled = enroll("acme", fixtures.tokenSecret("acme"), csr);
+        assertEquals(200, enrolled.status(), enrolled.raw());
+        String agentId = enrolled.header(EstController.AGENT_ID_HEADER);
+        BrokerApi client = MtlsClient.of(broker, vault, certsOnly(enrolled.raw()), csr.keys().getPrivate());
+        int signedBefore = vault.certificateCount("pki-tenants/acme");
+        int n = 8;
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            bodies.add(body(Csrs.p256()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<BrokerApi.Response>> futures = new ArrayList<>();
+            for (String b : bodies) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return raw(client, "acme", "simplereenroll", b, Map.of());
+                }));
+            }
+            start.countDown();
+            List<String> outcomes = new ArrayList<>();
+            for (var f : futures) {
+                BrokerApi.Response r = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                outcomes.add(r.status() + " " + r.raw().split(":")[0]);
+            }
+            assertEquals(1, outcomes.stream().filter(o -> o.startsWith("200")).count(), outcomes.toString());
+            assertEquals(n - 1, outcomes.stream().filter(o -> o.equals("403 rotation_conflict")).count(), outcomes.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(signedBefore + 1, vault.certificateCount("pki-tenants/acme"), "the losers were refused before Vault signed");
+        assertEquals(1, broker.count("SELECT count(*) FROM certificate_bindings WHERE agent_id = ? AND status = 'CURRENT'", agentId));
+    }
+
+    @Test
     void aRevokedAgentCannotReenroll() {
         Csrs.Csr csr = Csrs.p256();
         BrokerApi.Response enrolled = enroll("acme", fixtures.tokenSecret("acme"), csr);
