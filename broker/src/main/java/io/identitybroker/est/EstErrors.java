@@ -32,7 +32,7 @@ final class EstErrors {
         HttpStatus status = e.status() == HttpStatus.CONFLICT ? HttpStatus.FORBIDDEN : e.status();
         MutableHttpResponse<String> response = text(status, e.code(), estWording(e));
         e.headers().forEach(response::header);
-        if (status == HttpStatus.UNAUTHORIZED) {
+        if (status == HttpStatus.UNAUTHORIZED && !e.headers().containsKey("WWW-Authenticate")) {
             response.header("WWW-Authenticate", REALM);
         }
         return response;

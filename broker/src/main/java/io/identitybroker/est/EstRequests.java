@@ -1,11 +1,8 @@
 package io.identitybroker.est;
 
+import io.identitybroker.security.BasicCredentials;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * What an EST request carries, turned into what the enrollment and rotation cores take. Nothing
@@ -13,10 +10,6 @@ import java.util.Base64;
  * token, audited), and a body that is not base64 becomes a PEM block the CSR policy refuses.
  */
 final class EstRequests {
-    private static final String BASIC = "Basic ";
-    /** Longer than any token, short enough that nothing large is decoded. */
-    private static final int MAX_AUTHORIZATION = 512;
-
     private EstRequests() {
     }
 
@@ -26,20 +19,7 @@ final class EstRequests {
      */
     @Nullable
     static String basicPassword(HttpRequest<?> request) {
-        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.length() > MAX_AUTHORIZATION
-                || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            return null;
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        int colon = decoded.indexOf(':');
-        return colon < 0 || colon == decoded.length() - 1 ? null : decoded.substring(colon + 1);
+        return BasicCredentials.of(request).map(BasicCredentials::password).filter(p -> !p.isEmpty()).orElse(null);
     }
 
     /**

@@ -5,19 +5,17 @@ import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.AgentStatus;
 import io.identitybroker.agent.CertificateBinding;
 import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -52,7 +50,6 @@ import java.util.regex.Pattern;
 @Singleton
 public class AgentAuthenticator {
     private static final Pattern AGENT_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final String BASIC = "Basic ";
 
     private final ClientCertificates certificates;
     private final TrustAnchors anchors;
@@ -250,21 +247,8 @@ public class AgentAuthenticator {
     }
 
     private static void checkSecret(HttpRequest<?> request, Agent agent, Refusal refuse) {
-        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.length() > 512
-                || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            throw refuse.badCredentials();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw refuse.badCredentials();
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0 || !decoded.substring(0, colon).equals(agent.id())
-                || !SecretTokens.matches(decoded.substring(colon + 1), agent.secretHash())) {
+        BasicCredentials credentials = BasicCredentials.of(request).orElseThrow(refuse::badCredentials);
+        if (!credentials.user().equals(agent.id()) || !SecretTokens.matches(credentials.password(), agent.secretHash())) {
             throw refuse.badCredentials();
         }
     }
