@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.JsonErrors;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Singleton
 public class AgentLifecycleService {
-    static final String ROTATED = "agent.certificate.rotated";
+    public static final String ROTATED = "agent.certificate.rotated";
     static final String SECRET_ROTATED = "agent.secret.rotated";
     static final String SECRET_REVOKED = "agent.secret.revoked";
     static final String AGENT_REVOKED = "agent.revoked";
@@ -122,10 +123,17 @@ public class AgentLifecycleService {
      * signed, the new certificate is revoked (best effort, audited), as in the exchange.
      */
     public RotateResponse rotateCertificate(AgentPrincipal principal, String body, RequestContext ctx) {
+        RotateRequest request = parse(body, RotateRequest.class, ROTATED, principal.tenant().id(),
+                principal.agent().id(), ctx, "Send a JSON object with the string field 'csr'.");
+        return rotateCertificate(principal, request.csr(), Protocol.JSON, ctx);
+    }
+
+    /** The one rotation, whatever the protocol (the JSON rotate route and EST's simplereenroll); {@code csrPem} is one PEM block. */
+    public RotateResponse rotateCertificate(AgentPrincipal principal, @Nullable String csrPem, Protocol protocol,
+                                            RequestContext requestContext) {
+        RequestContext ctx = requestContext.over(protocol);
         Agent agent = principal.agent();
         Tenant tenant = principal.tenant();
-        RotateRequest request = parse(body, RotateRequest.class, ROTATED, tenant.id(), agent.id(), ctx,
-                "Send a JSON object with the string field 'csr'.");
         CertificateBinding old = principal.binding();
         Instant now = now();
         if (old == null) {
@@ -138,7 +146,7 @@ public class AgentLifecycleService {
         }
         CsrPolicy.AcceptedCsr csr;
         try {
-            csr = CsrPolicy.check(request.csr(), agent.spiffeId());
+            csr = CsrPolicy.check(csrPem, agent.spiffeId());
         } catch (CsrRejectedException e) {
             throw fail(tenant, agent, ctx, e);
         }

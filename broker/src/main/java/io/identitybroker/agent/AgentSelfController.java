@@ -1,6 +1,7 @@
 package io.identitybroker.agent;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.mtls.AgentAuthenticationException;
 import io.identitybroker.mtls.AgentAuthenticator;
@@ -58,7 +59,7 @@ public class AgentSelfController {
     public HttpResponse<AgentLifecycleService.RotateResponse> rotate(HttpRequest<?> request,
                                                                      @PathVariable("agent_id") String agentId,
                                                                      @Nullable @Body String body) {
-        RequestContext ctx = context(request, agentId);
+        RequestContext ctx = context(request, agentId).over(Protocol.JSON);
         AgentPrincipal p = authenticate(request, agentId, AgentLifecycleService.ROTATED, ctx);
         return HttpResponse.ok(lifecycle.rotateCertificate(p, body, ctx)).header("Cache-Control", "no-store");
     }

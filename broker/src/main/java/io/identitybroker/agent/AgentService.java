@@ -4,6 +4,7 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.security.SecretTokens;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -32,8 +33,8 @@ public class AgentService {
                            String scopes, String enrollmentTokenId) {
     }
 
-    /** A freshly enrolled agent with the secret that exists only in this response. */
-    public record Enrolled(Agent agent, CertificateBinding binding, String secret) {
+    /** A freshly enrolled agent with the secret that exists only in this response (null when it got none). */
+    public record Enrolled(Agent agent, CertificateBinding binding, @Nullable String secret) {
     }
 
     public AgentService(AgentRepository agents, CertificateBindingRepository bindings, Clock clock) {
@@ -50,10 +51,20 @@ public class AgentService {
     /** Inserts the agent, its secret's hash and its current binding inside the caller's transaction. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Enrolled recordEnrollment(NewAgent a, SignedCertificate certificate) {
+        return recordEnrollment(a, certificate, true);
+    }
+
+    /**
+     * The same; with {@code withSecret} false the agent gets no secret at all (secret version 0, see
+     * {@link Agent#enrolledWithoutSecret()}): its bound certificate is its only credential.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Enrolled recordEnrollment(NewAgent a, SignedCertificate certificate, boolean withSecret) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        String secret = SecretTokens.generate(SECRET_PREFIX);
+        String secret = withSecret ? SecretTokens.generate(SECRET_PREFIX) : null;
         Agent agent = agents.save(new Agent(a.agentId(), a.tenantId(), a.name(), a.spiffeId(), AgentStatus.ACTIVE,
-                a.labels(), a.scopes(), SecretTokens.hash(secret), 1, a.enrollmentTokenId(), now, now, null));
+                a.labels(), a.scopes(), withSecret ? SecretTokens.hash(secret) : null, withSecret ? 1 : 0,
+                a.enrollmentTokenId(), now, now, null));
         CertificateBinding binding = bindings.save(new CertificateBinding(TimeOrderedUuid.next(), agent.id(),
                 a.tenantId(), certificate.serialNumber(), certificate.x5tS256(),
                 certificate.notBefore(), certificate.notAfter(), BindingStatus.CURRENT, null, now, null, null));

@@ -16,13 +16,15 @@ public record AuditRecord(String tenant, String type, String actor, String subje
     public static final String FAILURE = "failure";
 
     public static AuditRecord success(String type, String tenant, String subject, RequestContext ctx) {
-        return new AuditRecord(tenant, type, ctx.actor(), subject, SUCCESS, ctx.correlationId(), new LinkedHashMap<>());
+        return new AuditRecord(tenant, type, ctx.actor(), subject, SUCCESS, ctx.correlationId(), new LinkedHashMap<>())
+                .with("protocol", ctx.protocol() == null ? null : ctx.protocol().detail());
     }
 
     public static AuditRecord failure(String type, String tenant, String subject, RequestContext ctx, String reason) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("reason", reason);
-        return new AuditRecord(tenant, type, ctx.actor(), subject, FAILURE, ctx.correlationId(), details);
+        return new AuditRecord(tenant, type, ctx.actor(), subject, FAILURE, ctx.correlationId(), details)
+                .with("protocol", ctx.protocol() == null ? null : ctx.protocol().detail());
     }
 
     /** Adds a detail (null values are left out). */

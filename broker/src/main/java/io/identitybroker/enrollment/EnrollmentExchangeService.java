@@ -6,6 +6,7 @@ import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.FailedIssuance;
 import io.identitybroker.api.JsonErrors;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
@@ -17,6 +18,7 @@ import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
 import io.identitybroker.vault.VaultUnavailableException;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 
@@ -91,12 +93,31 @@ public class EnrollmentExchangeService {
     }
 
     public ExchangeResponse exchange(ExchangeRequest request, RequestContext ctx) {
-        EnrollmentToken token = tokens.findBySecret(request.token()).orElse(null);
+        return exchange(request.token(), request.csr(), null, Protocol.JSON, ctx);
+    }
+
+    /**
+     * The one enrollment, whatever the protocol (the JSON exchange and EST's simpleenroll).
+     *
+     * @param secret         the enrollment token as presented, null when none was
+     * @param csrPem         the CSR as one PEM block
+     * @param requiredTenant the tenant the request was addressed to (EST's path label), or null when
+     *                       the token alone decides; a token of another tenant is refused like any
+     *                       unusable token (401, reason {@code tenant_mismatch})
+     * @param protocol       recorded on every event; decides whether the agent gets a secret
+     */
+    public ExchangeResponse exchange(@Nullable String secret, @Nullable String csrPem, @Nullable String requiredTenant,
+                                     Protocol protocol, RequestContext requestContext) {
+        RequestContext ctx = requestContext.over(protocol);
+        EnrollmentToken token = tokens.findBySecret(secret).orElse(null);
         if (token == null) {
-            throw rejectToken(null, null, ctx, request.token() == null ? "missing" : "unknown");
+            throw rejectToken(null, null, ctx, secret == null ? "missing" : "unknown");
         }
         Tenant tenant = tenants.find(token.tenantId()).orElseThrow();
         String reason = tenant.isActive() ? token.unusableReason(tokens.now()) : "tenant_suspended";
+        if (reason == null && requiredTenant != null && !requiredTenant.equals(tenant.id())) {
+            reason = "tenant_mismatch";
+        }
         if (reason != null) {
             throw rejectToken(tenant.id(), token.id(), ctx, reason);
         }
@@ -105,7 +126,7 @@ public class EnrollmentExchangeService {
         String spiffeId = SpiffeId.forAgent(tenant.trustDomain(), tenant.id(), agentId).toString();
         CsrPolicy.AcceptedCsr csr;
         try {
-            csr = CsrPolicy.check(request.csr(), spiffeId);
+            csr = CsrPolicy.check(csrPem, spiffeId);
         } catch (CsrRejectedException e) {
             audit.appendAlone(AuditRecord.failure(FAILED, tenant.id(), token.id(), ctx, e.code()));
             throw e;
@@ -124,7 +145,8 @@ public class EnrollmentExchangeService {
                 intents.signed(intent);
                 FailedIssuance.checkProfile(cert, spiffeId, csr.publicKey());
                 AgentService.Enrolled e = agents.recordEnrollment(new AgentService.NewAgent(agentId, tenant.id(),
-                        token.agentName(), spiffeId, token.labels(), token.scopes(), token.id()), cert);
+                        token.agentName(), spiffeId, token.labels(), token.scopes(), token.id()), cert,
+                        protocol.carriesAgentSecret());
                 audit.append(AuditRecord.success("agent.enrolled", tenant.id(), agentId, ctx)
                         .with("enrollment_token_id", token.id()).with("spiffe_id", spiffeId)
                         .with("serial_number", cert.serialNumber()).with("x5t#S256", cert.x5tS256())

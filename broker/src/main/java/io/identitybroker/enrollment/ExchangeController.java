@@ -1,5 +1,6 @@
 package io.identitybroker.enrollment;
 
+import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.core.annotation.Nullable;
@@ -24,7 +25,8 @@ public class ExchangeController {
     /** The body is parsed here rather than by the framework so that malformed JSON is audited too. */
     @Post(value = "/exchange", consumes = MediaType.APPLICATION_JSON)
     public HttpResponse<ExchangeResponse> exchange(HttpRequest<?> request, @Nullable @Body String body) {
-        RequestContext ctx = new RequestContext("agent:enrollment", RequestContext.of(request).correlationId());
+        RequestContext ctx = new RequestContext("agent:enrollment", RequestContext.of(request).correlationId(),
+                Protocol.JSON);
         return HttpResponse.ok(exchange.exchange(body, ctx)).header("Cache-Control", "no-store");
     }
 }

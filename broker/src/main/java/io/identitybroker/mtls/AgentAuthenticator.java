@@ -6,19 +6,17 @@ import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.agent.AgentStatus;
 import io.identitybroker.agent.CertificateBinding;
 import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
-import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -46,10 +44,11 @@ import java.util.List;
  * </ol>
  * {@link #authenticateTlsClient} (OAuth2 {@code tls_client_auth}) runs checks 1 to 6, always requiring
  * the certificate, and instead of the secret checks the certificate against the client's registration.
+ * {@link #authenticateReenrollment} (EST) runs those checks for the agent the certificate names, then
+ * the tenant the request addressed and the agent's secret where it has one.
  */
 @Singleton
 public class AgentAuthenticator {
-        private static final String BASIC = "Basic ";
 
     private final ClientCertificates certificates;
     private final TrustAnchors anchors;
@@ -126,6 +125,38 @@ public class AgentAuthenticator {
                     "tls_client_auth needs a certificate the broker bound to this client.");
         }
         return principal;
+    }
+
+    /**
+     * EST {@code simplereenroll} (RFC 7030 §4.2.2), where no path names the agent: the certificate
+     * does. Runs the checks of {@link #authenticateTlsClient} for the agent the certificate's SPIFFE ID
+     * names (a bound broker certificate is required; an external SVID or a DNS SAN identity is
+     * refused with 403), then the second factor: an agent that holds a secret must also send it as
+     * HTTP Basic {@code agent_id:secret} (401 {@code invalid_agent_credentials}), exactly as on the
+     * JSON rotate route; an agent enrolled over EST never had one and proves itself by the
+     * certificate alone. An agent whose secret an admin revoked cannot re-enroll. The agent must be
+     * of {@code tenantId}, the tenant the request was addressed to (403 {@code client_certificate_wrong_tenant}).
+     */
+    public AgentPrincipal authenticateReenrollment(HttpRequest<?> request, String tenantId) {
+        AgentPrincipal principal = authenticateTlsClient(request, agentNamedBy(certificates.presented(request)));
+        Refusal refuse = new Refusal(principal.tenant().id(), principal.agent().id());
+        refuse.x5t = Thumbprints.x5tS256(principal.certificate());
+        if (!principal.tenant().id().equals(tenantId)) {
+            throw refuse.forbidden("client_certificate_wrong_tenant",
+                    "The certificate names an agent of another tenant than the one addressed.");
+        }
+        if (!principal.agent().enrolledWithoutSecret()) {
+            checkSecret(request, principal.agent(), refuse);
+        }
+        return principal;
+    }
+
+    /** The agent id in the leaf's SPIFFE ID, or null (no certificate, no SPIFFE ID of the broker's form). */
+    private static String agentNamedBy(List<X509Certificate> chain) {
+        if (chain.isEmpty() || !(AgentIdentity.claimOf(chain.get(0)) instanceof AgentIdentity.Spiffe spiffe)) {
+            return null;
+        }
+        return AgentIdentity.ofSpiffe(spiffe.id()).map(AgentIdentity::agentId).filter(AgentAuthenticator::isAgentId).orElse(null);
     }
 
     /** The agent a request names (when it exists), its tenant, and the refusal builder for both. */
@@ -215,21 +246,8 @@ public class AgentAuthenticator {
     }
 
     private static void checkSecret(HttpRequest<?> request, Agent agent, Refusal refuse) {
-        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.length() > 512
-                || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            throw refuse.badCredentials();
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(BASIC.length()).strip()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw refuse.badCredentials();
-        }
-        int colon = decoded.indexOf(':');
-        if (colon < 0 || !decoded.substring(0, colon).equals(agent.id())
-                || !SecretTokens.matches(decoded.substring(colon + 1), agent.secretHash())) {
+        BasicCredentials credentials = BasicCredentials.of(request).orElseThrow(refuse::badCredentials);
+        if (!credentials.user().equals(agent.id()) || !SecretTokens.matches(credentials.password(), agent.secretHash())) {
             throw refuse.badCredentials();
         }
     }

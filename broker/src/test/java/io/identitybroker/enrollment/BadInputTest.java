@@ -59,7 +59,7 @@ class BadInputTest extends BrokerTest {
                 r.header("X-Correlation-Id"));
         assertEquals(1, events.size(), events.toString());
         assertEquals("agent.enrollment.failed", events.get(0).get("type"));
-        assertEquals("{\"reason\":\"" + expectedType + "\"}", events.get(0).get("details"));
+        assertEquals("{\"protocol\":\"json\",\"reason\":\"" + expectedType + "\"}", events.get(0).get("details"));
     }
 
     private static String body(String token, String csr) {

@@ -39,7 +39,7 @@ public final class MtlsClient {
         return BrokerApi.sslContext(vault.env("IB_ROOT_CA_FILE"), keyManagers(chain, key));
     }
 
-    static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) {
+    public static KeyManager[] keyManagers(List<X509Certificate> chain, PrivateKey key) {
         return new KeyManager[]{new FixedKeyManager(chain.toArray(new X509Certificate[0]), key)};
     }
 
