@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -162,14 +163,14 @@ public class JwtSvidIssuer {
         return List.copyOf(new ArrayList<>(out));
     }
 
-    private java.time.Duration ttl(Long ttlSeconds) {
+    private Duration ttl(Long ttlSeconds) {
         if (ttlSeconds == null) {
             return properties.getTtl().compareTo(properties.getMaxTtl()) > 0 ? properties.getMaxTtl() : properties.getTtl();
         }
         if (ttlSeconds < 1 || ttlSeconds > properties.getMaxTtl().toSeconds()) {
             throw invalid("'ttl_seconds' must be between 1 and " + properties.getMaxTtl().toSeconds() + ".");
         }
-        return java.time.Duration.ofSeconds(ttlSeconds);
+        return Duration.ofSeconds(ttlSeconds);
     }
 
     private static ProblemException invalid(String detail) {
