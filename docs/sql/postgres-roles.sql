@@ -23,6 +23,6 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM identity_broker_app;
 GRANT SELECT, INSERT, UPDATE ON tenants, enrollment_tokens, agents, certificate_bindings TO identity_broker_app;
 GRANT SELECT, INSERT, UPDATE ON audit_chain_heads TO identity_broker_app;
 GRANT SELECT, INSERT ON audit_events TO identity_broker_app;
--- A mount's owner is written once and never changed (V5).
-GRANT SELECT, INSERT ON pki_mount_owners TO identity_broker_app;
+-- A mount's or issuer's owner is written once and never changed (V5).
+GRANT SELECT, INSERT ON pki_mount_owners, pki_issuer_owners TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;
