@@ -29,6 +29,6 @@ GRANT SELECT, INSERT ON audit_events TO identity_broker_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON issuance_intents TO identity_broker_app;
 GRANT SELECT, UPDATE ON database_heartbeat TO identity_broker_app;
 GRANT SELECT, INSERT ON broker_installation TO identity_broker_app;
--- A mount's owner is written once and never changed (V5).
-GRANT SELECT, INSERT ON pki_mount_owners TO identity_broker_app;
+-- A mount's or issuer's owner is written once and never changed (V5).
+GRANT SELECT, INSERT ON pki_mount_owners, pki_issuer_owners TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;

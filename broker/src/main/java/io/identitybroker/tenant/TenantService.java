@@ -40,10 +40,10 @@ public class TenantService {
     private final Map<String, CachedUrls> urls = new ConcurrentHashMap<>();
     /** A provider: the sync also needs this service, and only some lookups need the sync. */
     private final Provider<TenantSync> sync;
-    private final TenantPkiMounts mounts;
+    private final TenantPkiOwnership mounts;
 
     public TenantService(TenantRepository tenants, PkiBackend pki, AuditLog audit, Clock clock,
-                         ApplicationEventPublisher<TenantChanged> events, Provider<TenantSync> sync, TenantPkiMounts mounts) {
+                         ApplicationEventPublisher<TenantChanged> events, Provider<TenantSync> sync, TenantPkiOwnership mounts) {
         this.tenants = tenants;
         this.mounts = mounts;
         this.sync = sync;

@@ -48,6 +48,44 @@ class TenantIsolationRulesTest extends BrokerTest {
     }
 
     @Test
+    void aTenantOnAnotherMountWithAnotherTenantsIssuingCaIs409AndNothingIsWritten() throws Exception {
+        // One CA imported into two mounts: the one way two mounts share an issuer.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair caKeys = g.generateKeyPair();
+        String bundle = io.identitybroker.testing.TestCertificates.pem(io.identitybroker.testing.TestCertificates.ca(caKeys, "CN=shared-ca"))
+                + "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'})
+                .encodeToString(caKeys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        java.util.List<String> mounts = java.util.List.of("pki-tenants/shadow-a-" + suffix, "pki-tenants/shadow-b-" + suffix);
+        try {
+            for (String mount : mounts) {
+                vault.request("POST", "sys/mounts/" + mount, Map.of("type", "pki"));
+                vault.request("POST", mount + "/config/ca", Map.of("pem_bundle", bundle));
+                vault.request("POST", mount + "/roles/agent", Map.of("allowed_uri_sans", "spiffe://" + vault.trustDomain() + "/*",
+                        "use_csr_sans", false, "use_csr_common_name", false));
+            }
+            BrokerApi.Response first = api.post("/api/v1/tenants", Map.of("id", "shadow-a-" + suffix, "trust_domain",
+                    vault.trustDomain(), "pki_mount", mounts.get(0)), vault.platformAdminToken());
+            assertEquals(201, first.status(), first.raw());
+            long events = broker.count("SELECT count(*) FROM audit_events");
+
+            BrokerApi.Response second = api.post("/api/v1/tenants", Map.of("id", "shadow-b-" + suffix, "trust_domain",
+                    vault.trustDomain(), "pki_mount", mounts.get(1)), vault.platformAdminToken());
+            assertEquals(409, second.status(), second.raw());
+            assertEquals("pki_issuer_in_use", second.problemType());
+            assertEquals(0, broker.count("SELECT count(*) FROM tenants WHERE id = ?", "shadow-b-" + suffix));
+            assertEquals(0, broker.count("SELECT count(*) FROM pki_mount_owners WHERE pki_mount = ?", mounts.get(1)),
+                    "the mount claim rolled back with the tenant");
+            assertEquals(events, broker.count("SELECT count(*) FROM audit_events"));
+        } finally {
+            for (String mount : mounts) {
+                vault.request("DELETE", "sys/mounts/" + mount, null);
+            }
+        }
+    }
+
+    @Test
     void invalidOrMountSharingDeclarationsInVaultKvAreLoggedAndSkipped() {
         String kv = "identity-broker-kv/data/tenants/";
         try (BrokerInstance synced = BrokerInstance.start(vault, Map.of("broker.tenants.source", "api,vault-kv",
@@ -89,5 +127,6 @@ class TenantIsolationRulesTest extends BrokerTest {
             assertEquals("pki-tenants/acme", again.query("SELECT pki_mount FROM tenants WHERE id = 'legacy'").get(0).get("pki_mount"));
         }
         assertTrue(logs.contains("Tenant legacy shares PKI mount pki-tenants/acme with tenant acme"), logs);
+        assertTrue(logs.contains("Tenant legacy (PKI mount pki-tenants/acme) shares its issuing CA with tenant acme"), logs);
     }
 }
