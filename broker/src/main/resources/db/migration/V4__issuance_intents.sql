@@ -10,6 +10,7 @@ CREATE TABLE issuance_intents (
     kind                VARCHAR(16)   NOT NULL,
     tenant_id           VARCHAR(63)   NOT NULL,
     pki_mount           VARCHAR(255)  NOT NULL,
+    pki_role            VARCHAR(128)  NOT NULL,
     agent_id            VARCHAR(36)   NOT NULL,
     spiffe_id           VARCHAR(2048) NOT NULL,
     enrollment_token_id VARCHAR(36),

@@ -151,8 +151,8 @@ public class AgentLifecycleService {
             throw fail(tenant, agent, ctx, e);
         }
         Instant graceUntil = now.plus(rotation.getGrace());
-        IssuanceIntent intent = intents.open(IssuanceIntent.ROTATION, tenant.id(), tenant.pkiMount(), agent.id(),
-                agent.spiffeId(), null);
+        IssuanceIntent intent = intents.open(IssuanceIntent.ROTATION, tenant.id(), tenant.pkiMount(), tenant.pkiRole(),
+                agent.id(), agent.spiffeId(), null);
         AtomicReference<SignedCertificate> signed = new AtomicReference<>();
         try {
             transactions.executeWrite(status -> {

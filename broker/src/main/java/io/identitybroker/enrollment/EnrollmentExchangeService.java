@@ -132,8 +132,8 @@ public class EnrollmentExchangeService {
             throw e;
         }
 
-        IssuanceIntent intent = intents.open(IssuanceIntent.ENROLLMENT, tenant.id(), tenant.pkiMount(), agentId, spiffeId,
-                token.id());
+        IssuanceIntent intent = intents.open(IssuanceIntent.ENROLLMENT, tenant.id(), tenant.pkiMount(), tenant.pkiRole(),
+                agentId, spiffeId, token.id());
         AtomicReference<SignedCertificate> signed = new AtomicReference<>();
         try {
             AgentService.Enrolled enrolled = transactions.executeWrite(status -> {

@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param kind {@code enrollment} or {@code rotation}
  */
 @MappedEntity("issuance_intents")
-public record IssuanceIntent(@Id String id, String kind, String tenantId, String pkiMount, String agentId,
+public record IssuanceIntent(@Id String id, String kind, String tenantId, String pkiMount, String pkiRole, String agentId,
                              String spiffeId, @Nullable String enrollmentTokenId, Instant createdAt,
                              @Nullable Instant claimedUntil) {
     public static final String ENROLLMENT = "enrollment";

@@ -48,9 +48,9 @@ public class IssuanceIntents {
 
     /** Records, and commits, what is about to be signed; call outside any transaction. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public IssuanceIntent open(String kind, String tenantId, String pkiMount, String agentId, String spiffeId,
-                               String enrollmentTokenId) {
-        return intents.save(new IssuanceIntent(TimeOrderedUuid.next(), kind, tenantId, pkiMount, agentId, spiffeId,
+    public IssuanceIntent open(String kind, String tenantId, String pkiMount, String pkiRole, String agentId,
+                               String spiffeId, String enrollmentTokenId) {
+        return intents.save(new IssuanceIntent(TimeOrderedUuid.next(), kind, tenantId, pkiMount, pkiRole, agentId, spiffeId,
                 enrollmentTokenId, clock.instant().truncatedTo(ChronoUnit.MICROS), null));
     }
 

@@ -14,6 +14,8 @@ public class IssuanceProperties {
     private Duration reconcileAfter = Duration.ofMinutes(2);
     /** How often a replica looks for such intents; it also looks shortly after it starts. Default 60 s. */
     private Duration reconcileInterval = Duration.ofSeconds(60);
+    /** How soon after start a replica first looks (it may have been the one that crashed). Default 5 s. */
+    private Duration reconcileInitialDelay = Duration.ofSeconds(5);
     /** The most certificates one sweep reads from a mount while looking for an intent's certificate. Default 10,000. */
     private int maxCertificatesRead = 10_000;
     /**
@@ -27,6 +29,8 @@ public class IssuanceProperties {
     public void setReconcileAfter(Duration reconcileAfter) { this.reconcileAfter = reconcileAfter; }
     public Duration getReconcileInterval() { return reconcileInterval; }
     public void setReconcileInterval(Duration reconcileInterval) { this.reconcileInterval = reconcileInterval; }
+    public Duration getReconcileInitialDelay() { return reconcileInitialDelay; }
+    public void setReconcileInitialDelay(Duration reconcileInitialDelay) { this.reconcileInitialDelay = reconcileInitialDelay; }
     public int getMaxCertificatesRead() { return maxCertificatesRead; }
     public void setMaxCertificatesRead(int maxCertificatesRead) { this.maxCertificatesRead = maxCertificatesRead; }
     public Duration getTestPauseAfterSign() { return testPauseAfterSign; }

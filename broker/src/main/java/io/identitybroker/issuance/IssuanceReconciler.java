@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * An intent is stale once it is older than {@code broker.issuance.reconcile-after}, longer than
  * any live request. A replica claims a stale intent with a conditional UPDATE (committed alone),
  * so two replicas never work on one intent and none touches another's in-flight work; a claim
- * left by a replica that died lapses after {@link #CLAIM}. For a claimed intent it lists the
+ * left by a replica that died lapses after {@link #CLAIM}. For a claimed intent whose role stores
+ * what it signs ({@code no_store=false}; otherwise the intent stays open and an error is logged) it lists the
  * tenant mount's stored certificates ({@code <mount>/certs}; the role stores what it signs),
  * reads each (at most {@code max-certificates-read} per sweep), and revokes every certificate
  * that names the intent's SPIFFE ID, is not bound in the database, and was issued after the
@@ -78,7 +79,8 @@ public class IssuanceReconciler {
                 .description("issuance intents not yet closed, at the last reconciliation sweep").register(metrics);
     }
 
-    @Scheduled(fixedDelay = "${broker.issuance.reconcile-interval:60s}", initialDelay = "5s")
+    @Scheduled(fixedDelay = "${broker.issuance.reconcile-interval:60s}",
+            initialDelay = "${broker.issuance.reconcile-initial-delay:5s}")
     void sweep() {
         try {
             reconcileStale();
@@ -105,7 +107,8 @@ public class IssuanceReconciler {
                 continue; // a live rotation of the same agent may be about to bind its certificate; the claim lapses
             }
             try {
-                List<PkiBackend.StoredCertificate> certificates = unbound.computeIfAbsent(intent.pkiMount(), this::stored);
+                List<PkiBackend.StoredCertificate> certificates = unbound.computeIfAbsent(intent.pkiMount() + " " + intent.pkiRole(),
+                        k -> stored(intent.pkiMount(), intent.pkiRole()));
                 if (certificates == null) {
                     continue;
                 }
@@ -123,8 +126,16 @@ public class IssuanceReconciler {
         return closed;
     }
 
-    /** Every stored certificate of a mount, or null when there are more than a sweep may read (nothing is concluded then). */
-    private List<PkiBackend.StoredCertificate> stored(String mount) {
+    /**
+     * Every stored certificate of a mount, or null when nothing can be concluded: the role keeps
+     * no copies ({@code no_store}, or it is gone), or there are more than a sweep may read.
+     */
+    private List<PkiBackend.StoredCertificate> stored(String mount, String role) {
+        if (pki.role(mount, role).map(r -> r.noStore()).orElse(true)) {
+            LOG.error("{}/roles/{} does not store the certificates it signs (no_store) or is gone: issuance intents on it"
+                    + " cannot be reconciled and stay open; set no_store=false", mount, role);
+            return null;
+        }
         List<String> serials = pki.storedSerials(mount);
         if (serials.size() > properties.getMaxCertificatesRead()) {
             LOG.warn("{} stores {} certificates, more than broker.issuance.max-certificates-read ({}): intents on it stay"

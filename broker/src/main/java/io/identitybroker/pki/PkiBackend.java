@@ -67,7 +67,9 @@ public interface PkiBackend {
      *
      * @param useCsrSans       must be false: the broker, not the CSR, decides the identity
      * @param useCsrCommonName must be false for the same reason
+     * @param noStore          true when the role keeps no copy of what it signs (issuance
+     *                         reconciliation then cannot find a certificate)
      */
-    record RoleSettings(boolean useCsrSans, boolean useCsrCommonName, List<String> allowedUriSans) {
+    record RoleSettings(boolean useCsrSans, boolean useCsrCommonName, List<String> allowedUriSans, boolean noStore) {
     }
 }

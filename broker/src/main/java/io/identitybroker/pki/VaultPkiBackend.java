@@ -84,7 +84,7 @@ public class VaultPkiBackend implements PkiBackend {
             List<String> uris = new ArrayList<>();
             data.path("allowed_uri_sans").forEach(u -> uris.add(u.asText()));
             return Optional.of(new RoleSettings(data.path("use_csr_sans").asBoolean(true),
-                    data.path("use_csr_common_name").asBoolean(true), List.copyOf(uris)));
+                    data.path("use_csr_common_name").asBoolean(true), List.copyOf(uris), data.path("no_store").asBoolean(false)));
         } catch (VaultRequestException e) {
             // 404: no such role; 403 on a mount outside the broker's policy is, for the broker, the same.
             if (e.status() == 404 || e.status() == 403 || e.status() == 400) {

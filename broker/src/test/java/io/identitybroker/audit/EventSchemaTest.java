@@ -49,7 +49,8 @@ class EventSchemaTest {
 
     @Test
     void eventsOfEveryTypeConformAndTheSchemasAreStrict(TestVault vault) {
-        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.rotation.grace", "0s"))) {
+        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.rotation.grace", "0s",
+                "broker.issuance.reconcile-initial-delay", "1h"))) {
             BrokerApi api = broker.api();
             Fixtures f = new Fixtures(api, vault);
             f.tenant("acme");
@@ -79,8 +80,8 @@ class EventSchemaTest {
             assertEquals(200, api.post("/api/v1/tenants/acme/agents/" + other.agentId() + "/revoke-secret", null, admin).status());
             assertEquals(200, api.post("/api/v1/tenants/acme/agents/" + other.agentId() + "/revoke", null, admin).status());
             // An intent left by a broker that died before Vault signed (see SignThenCrashTest for the real crash).
-            broker.update("INSERT INTO issuance_intents (id, kind, tenant_id, pki_mount, agent_id, spiffe_id, created_at)"
-                    + " VALUES (?, 'enrollment', 'acme', 'pki-tenants/acme', ?, ?, ?)", UUID.randomUUID().toString(),
+            broker.update("INSERT INTO issuance_intents (id, kind, tenant_id, pki_mount, pki_role, agent_id, spiffe_id,"
+                    + " created_at) VALUES (?, 'enrollment', 'acme', 'pki-tenants/acme', 'agent', ?, ?, ?)", UUID.randomUUID().toString(),
                     agent.agentId(), "spiffe://" + vault.trustDomain() + "/tenant/acme/agent/" + UUID.randomUUID(),
                     java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(3600)));
             assertEquals(1, broker.context().getBean(IssuanceReconciler.class).reconcileStale());

@@ -49,7 +49,8 @@ public final class BrokerProcess implements AutoCloseable {
         props.values().removeIf(DEFAULT::equals);
         props.put("micronaut.server.ssl.port", port);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-cp", System.getProperty("java.class.path")));
+                // C1 only and the serial collector: a test broker starts in about half the time.
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("io.identitybroker.Application");
         try {
