@@ -6,7 +6,8 @@
 --                          (FLYWAY_DATASOURCES_DEFAULT_ENABLED=false).
 --
 -- The app role may append audit events and move a chain's head, but has no UPDATE or DELETE
--- on audit_events, and no DELETE anywhere (the broker never deletes). Run the GRANT part again
+-- on audit_events, and DELETE only on the federation tables below (removed trust domains and
+-- external clients, expired client assertions). Run the GRANT part again
 -- after every migration that adds a table; it is idempotent.
 
 -- 1. Once, as a superuser (choose real passwords, e.g. from your secret store):
@@ -24,3 +25,7 @@ GRANT SELECT, INSERT, UPDATE ON tenants, enrollment_tokens, agents, certificate_
 GRANT SELECT, INSERT, UPDATE ON audit_chain_heads TO identity_broker_app;
 GRANT SELECT, INSERT ON audit_events TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;
+-- Federation (V8): trust domains and external clients are removed by their admins (audited);
+-- used client assertions are purged once expired.
+GRANT SELECT, INSERT, UPDATE, DELETE ON trust_domains, external_clients TO identity_broker_app;
+GRANT SELECT, INSERT, DELETE ON used_client_assertions TO identity_broker_app;

@@ -1,0 +1,27 @@
+package io.identitybroker.federation;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+
+import java.time.Instant;
+
+/**
+ * A foreign SPIFFE trust domain as stored.
+ *
+ * @param profile      {@code https_web} (bundle endpoint over TLS with a web PKI or given CA) or {@code static}
+ * @param endpointUrl  the bundle endpoint, for https_web
+ * @param endpointCa   PEM roots that verify the endpoint's server certificate; null for the JDK's trust store
+ * @param staticBundle the SPIFFE bundle (JWK Set JSON), for static
+ * @param source       {@code api} or {@code vault-kv}
+ */
+@MappedEntity("trust_domains")
+public record TrustDomain(@Id String name, String profile, @Nullable String endpointUrl, @Nullable String endpointCa,
+                          @Nullable String staticBundle, String source, Instant createdAt, Instant updatedAt) {
+    public static final String HTTPS_WEB = "https_web";
+    public static final String STATIC = "static";
+
+    public boolean isStatic() {
+        return STATIC.equals(profile);
+    }
+}

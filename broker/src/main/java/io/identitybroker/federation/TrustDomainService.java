@@ -1,0 +1,177 @@
+package io.identitybroker.federation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.RequestContext;
+import io.identitybroker.audit.AuditLog;
+import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.pki.Pem;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Declaring, changing and removing foreign trust domains (platform admins). Every input is
+ * validated before anything is written: the name is a SPIFFE trust domain name, an endpoint is an
+ * absolute https URL without userinfo or fragment, an endpoint CA is PEM, and a static bundle
+ * parses as a SPIFFE bundle. Each change is audited on the system chain in the same transaction
+ * ({@code federation.trust_domain.declared}, {@code .changed}, {@code .removed}); a trust domain
+ * that external clients still name cannot be removed (409).
+ */
+@Singleton
+public class TrustDomainService {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SOURCE_API = "api";
+
+    private final TrustDomainRepository repository;
+    private final FederatedBundles bundles;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public TrustDomainService(TrustDomainRepository repository, FederatedBundles bundles, AuditLog audit, Clock clock) {
+        this.repository = repository;
+        this.bundles = bundles;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public TrustDomain declare(TrustDomainRequests.Declare request, RequestContext ctx) {
+        if (request == null || !SpiffeId.isTrustDomain(request.name())) {
+            throw invalid("name must be a SPIFFE trust domain name (lowercase letters, digits, '.', '-', '_').");
+        }
+        if (repository.existsById(request.name())) {
+            throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_exists", "Conflict",
+                    "A trust domain with this name is declared.");
+        }
+        Instant now = now();
+        TrustDomain td = validated(request.name(), request, SOURCE_API, now, now);
+        repository.save(td);
+        audit.append(AuditRecord.success("federation.trust_domain.declared", null, td.name(), ctx)
+                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()).with("source", td.source()));
+        return td;
+    }
+
+    @Transactional
+    public TrustDomain replace(String name, TrustDomainRequests.Declare request, RequestContext ctx) {
+        TrustDomain existing = require(name);
+        if (request == null || (request.name() != null && !request.name().equals(name))) {
+            throw invalid("The name of a trust domain cannot change; remove it and declare the new one.");
+        }
+        TrustDomain td = validated(name, request, existing.source(), existing.createdAt(), now());
+        repository.update(td);
+        audit.append(AuditRecord.success("federation.trust_domain.changed", null, name, ctx)
+                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()));
+        return td;
+    }
+
+    @Transactional
+    public void remove(String name, RequestContext ctx) {
+        TrustDomain td = require(name);
+        if (repository.clientsOf(name) > 0) {
+            throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_in_use", "Conflict",
+                    "External clients are registered for this trust domain; remove them first.");
+        }
+        repository.delete(td);
+        audit.append(AuditRecord.success("federation.trust_domain.removed", null, name, ctx).with("profile", td.profile()));
+    }
+
+    /** After a committed change: this replica picks it up at once (the others at their next sync). */
+    public void applied() {
+        bundles.sync();
+    }
+
+    public void refreshNow(String name) {
+        bundles.refreshNow(name);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<TrustDomain> all() {
+        return repository.allByName();
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<TrustDomain> find(String name) {
+        return SpiffeId.isTrustDomain(name) ? repository.findById(name) : Optional.empty();
+    }
+
+    public TrustDomain require(String name) {
+        return find(name).orElseThrow(() -> ProblemException.notFound("trust_domain_not_found", "No such trust domain."));
+    }
+
+    public TrustDomainView view(TrustDomain td) {
+        return TrustDomainView.of(td, bundles.status(td.name()).orElse(null));
+    }
+
+    private static TrustDomain validated(String name, TrustDomainRequests.Declare r, String source, Instant created, Instant now) {
+        String profile = r.profile() != null ? r.profile() : r.bundle() != null ? TrustDomain.STATIC : TrustDomain.HTTPS_WEB;
+        if (profile.equals(TrustDomain.STATIC)) {
+            if (r.bundle() == null || r.bundleEndpointUrl() != null || r.endpointCa() != null) {
+                throw invalid("A static trust domain has a bundle and no endpoint.");
+            }
+            String bundle;
+            try {
+                bundle = JSON.writeValueAsString(r.bundle());
+            } catch (JsonProcessingException e) {
+                throw invalid("bundle is not JSON.");
+            }
+            try {
+                SpiffeBundle parsed = SpiffeBundle.parse(name, bundle);
+                if (parsed.x509Authorities().isEmpty() && parsed.jwtAuthorities().isEmpty()) {
+                    throw invalid("bundle has no x509-svid or jwt-svid key.");
+                }
+            } catch (IllegalArgumentException e) {
+                throw invalid("bundle: " + e.getMessage() + ".");
+            }
+            return new TrustDomain(name, profile, null, null, bundle, source, created, now);
+        }
+        if (!profile.equals(TrustDomain.HTTPS_WEB)) {
+            throw invalid("profile must be 'https_web' or 'static' (https_spiffe is not supported yet).");
+        }
+        if (r.bundle() != null) {
+            throw invalid("An https_web trust domain has an endpoint, not a bundle.");
+        }
+        endpoint(r.bundleEndpointUrl());
+        String ca = r.endpointCa() == null || r.endpointCa().isBlank() ? null : r.endpointCa().strip();
+        if (ca != null) {
+            try {
+                if (ca.length() > 65536 || Pem.certificates(ca).isEmpty()) {
+                    throw invalid("endpoint_ca must be PEM certificates.");
+                }
+            } catch (IllegalArgumentException e) {
+                throw invalid("endpoint_ca must be PEM certificates.");
+            }
+        }
+        return new TrustDomain(name, profile, r.bundleEndpointUrl(), ca, null, source, created, now);
+    }
+
+    private static void endpoint(String url) {
+        URI uri;
+        try {
+            uri = url == null || url.length() > 2048 ? null : new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
+                || uri.getRawFragment() != null) {
+            throw invalid("bundle_endpoint_url must be an absolute https URL without userinfo or fragment.");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static ProblemException invalid(String detail) {
+        return ProblemException.badRequest("invalid_trust_domain", detail);
+    }
+}
