@@ -100,3 +100,13 @@ path "identity-broker-kv/data/tenants/*" {
 path "identity-broker-kv/metadata/tenants/*" {
   capabilities = ["read", "list"]
 }
+
+# --- Declarative foreign trust domains (SPIFFE federation), KV v2 ---
+
+path "identity-broker-kv/data/trust-domains/*" {
+  capabilities = ["read", "list"]
+}
+
+path "identity-broker-kv/metadata/trust-domains/*" {
+  capabilities = ["read", "list"]
+}

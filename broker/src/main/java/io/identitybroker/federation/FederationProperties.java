@@ -34,6 +34,28 @@ public class FederationProperties {
     /** {@code client_assertion_type} of a JWT-SVID. */
     private String jwtAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
 
+    /** {@code api} and/or {@code vault-kv} (env {@code BROKER_FEDERATION_SOURCE=api,vault-kv}). Default {@code api}. */
+    private java.util.List<String> source = java.util.List.of("api");
+    /** KV v2 mount of trust domain declarations. Default {@code identity-broker-kv}. */
+    private String kvMount = "identity-broker-kv";
+    /** Folder of the declarations inside the mount. Default {@code trust-domains}. */
+    private String kvPath = "trust-domains";
+    /** How often the declarations are re-read from Vault KV. Default 60 s. */
+    private Duration kvSyncInterval = Duration.ofSeconds(60);
+
+    public java.util.List<String> getSource() { return source; }
+    public void setSource(java.util.List<String> source) { this.source = source; }
+    public String getKvMount() { return kvMount; }
+    public void setKvMount(String kvMount) { this.kvMount = kvMount; }
+    public String getKvPath() { return kvPath; }
+    public void setKvPath(String kvPath) { this.kvPath = kvPath; }
+    public Duration getKvSyncInterval() { return kvSyncInterval; }
+    public void setKvSyncInterval(Duration kvSyncInterval) { this.kvSyncInterval = kvSyncInterval; }
+
+    boolean vaultKvEnabled() {
+        return source.stream().anyMatch(s -> s.trim().equals(TrustDomainService.SOURCE_VAULT_KV));
+    }
+
     public Duration getMaxBundleAge() { return maxBundleAge; }
     public void setMaxBundleAge(Duration maxBundleAge) { this.maxBundleAge = maxBundleAge; }
     public Duration getDefaultRefreshInterval() { return defaultRefreshInterval; }

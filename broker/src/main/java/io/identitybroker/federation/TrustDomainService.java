@@ -31,6 +31,7 @@ import java.util.Optional;
 public class TrustDomainService {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SOURCE_API = "api";
+    static final String SOURCE_VAULT_KV = "vault-kv";
 
     private final TrustDomainRepository repository;
     private final FederatedBundles bundles;
@@ -63,7 +64,7 @@ public class TrustDomainService {
 
     @Transactional
     public TrustDomain replace(String name, TrustDomainRequests.Declare request, RequestContext ctx) {
-        TrustDomain existing = require(name);
+        TrustDomain existing = requireFromApi(name);
         if (request == null || (request.name() != null && !request.name().equals(name))) {
             throw invalid("The name of a trust domain cannot change; remove it and declare the new one.");
         }
@@ -76,13 +77,69 @@ public class TrustDomainService {
 
     @Transactional
     public void remove(String name, RequestContext ctx) {
-        TrustDomain td = require(name);
+        TrustDomain td = requireFromApi(name);
         if (repository.clientsOf(name) > 0) {
             throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_in_use", "Conflict",
                     "External clients are registered for this trust domain; remove them first.");
         }
         repository.delete(td);
         audit.append(AuditRecord.success("federation.trust_domain.removed", null, name, ctx).with("profile", td.profile()));
+    }
+
+    /**
+     * Applies one Vault KV declaration (the sync's actor): creates the trust domain, or replaces it
+     * when the declaration changed. A trust domain declared through the API is left alone.
+     *
+     * @return whether anything changed
+     */
+    @Transactional
+    boolean applyDeclaration(String name, TrustDomainRequests.Declare request, RequestContext ctx) {
+        if (!SpiffeId.isTrustDomain(name)) {
+            throw invalid("the declaration's key is not a SPIFFE trust domain name.");
+        }
+        TrustDomain existing = repository.findById(name).orElse(null);
+        if (existing == null) {
+            Instant now = now();
+            TrustDomain td = validated(name, request, SOURCE_VAULT_KV, now, now);
+            repository.save(td);
+            audit.append(AuditRecord.success("federation.trust_domain.declared", null, name, ctx)
+                    .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()).with("source", td.source()));
+            return true;
+        }
+        if (!SOURCE_VAULT_KV.equals(existing.source())) {
+            return false;
+        }
+        TrustDomain td = validated(name, request, SOURCE_VAULT_KV, existing.createdAt(), now());
+        if (java.util.Objects.equals(td.profile(), existing.profile()) && java.util.Objects.equals(td.endpointUrl(), existing.endpointUrl())
+                && java.util.Objects.equals(td.endpointCa(), existing.endpointCa())
+                && java.util.Objects.equals(td.staticBundle(), existing.staticBundle())) {
+            return false;
+        }
+        repository.update(td);
+        audit.append(AuditRecord.success("federation.trust_domain.changed", null, name, ctx)
+                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()));
+        return true;
+    }
+
+    /** Removes a trust domain whose Vault KV declaration is gone, unless external clients still name it. */
+    @Transactional
+    boolean removeUndeclared(String name, RequestContext ctx) {
+        TrustDomain td = repository.findById(name).orElse(null);
+        if (td == null || !SOURCE_VAULT_KV.equals(td.source()) || repository.clientsOf(name) > 0) {
+            return false;
+        }
+        repository.delete(td);
+        audit.append(AuditRecord.success("federation.trust_domain.removed", null, name, ctx).with("profile", td.profile()));
+        return true;
+    }
+
+    private TrustDomain requireFromApi(String name) {
+        TrustDomain td = require(name);
+        if (SOURCE_VAULT_KV.equals(td.source())) {
+            throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_declared_in_vault", "Conflict",
+                    "This trust domain is declared in Vault KV; change or remove its declaration there.");
+        }
+        return td;
     }
 
     /** After a committed change: this replica picks it up at once (the others at their next sync). */

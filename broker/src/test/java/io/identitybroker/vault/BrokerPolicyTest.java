@@ -55,6 +55,10 @@ class BrokerPolicyTest {
                 Map.of("input", Base64.getEncoder().encodeToString("payload".getBytes()), "marshaling_algorithm", "jws"));
         assertAllowed("GET", "transit/keys/identity-broker-jwt-svid", null);
         assertAllowed("GET", "auth/token/lookup-self", null);
+        vault.request("POST", "identity-broker-kv/data/trust-domains/policy-test.example", Map.of("data", Map.of("profile", "static")));
+        assertAllowed("LIST", "identity-broker-kv/metadata/trust-domains", null);
+        assertAllowed("GET", "identity-broker-kv/data/trust-domains/policy-test.example", null);
+        vault.request("DELETE", "identity-broker-kv/metadata/trust-domains/policy-test.example", null);
         assertAllowed("POST", "auth/token/renew-self", Map.of());
     }
 
