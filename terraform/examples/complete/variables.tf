@@ -32,3 +32,17 @@ variable "jwt_key_deletion_allowed" {
   type        = bool
   default     = true
 }
+
+variable "foreign_trust_domains" {
+  description = "Foreign SPIFFE trust domains: name => bundle_endpoint_url (+ endpoint_ca) for https_web, or bundle_json for a static bundle."
+  type = map(object({
+    bundle_endpoint_url = optional(string)
+    endpoint_ca         = optional(string)
+    bundle_json         = optional(string)
+  }))
+  default = {
+    "partner.example" = {
+      bundle_endpoint_url = "https://spire.partner.example:8443"
+    }
+  }
+}
