@@ -155,6 +155,9 @@ public class FederatedBundles {
 
     /** Forces an immediate fetch (the refresh API); returns the new status. */
     public Optional<Status> refreshNow(String trustDomain) {
+        if (!entries.containsKey(trustDomain)) {
+            sync(); // declared through another replica since this one last looked
+        }
         Entry e = entries.get(trustDomain);
         if (e != null) {
             e.refresh();
