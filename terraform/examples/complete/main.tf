@@ -47,4 +47,5 @@ module "trust_domain" {
   bundle_endpoint_url = each.value.bundle_endpoint_url
   endpoint_ca         = each.value.endpoint_ca
   bundle_json         = each.value.bundle_json
+  endpoint_spiffe_id  = each.value.endpoint_spiffe_id
 }

@@ -1,13 +1,16 @@
 # A foreign SPIFFE trust domain for the broker (SPIFFE federation): its declaration in KV v2,
 # <kv_mount>/trust-domains/<name>, which the broker syncs when BROKER_FEDERATION_SOURCE includes
-# vault-kv. Either a bundle endpoint (profile https_web) or a static SPIFFE bundle (profile static).
+# vault-kv. A bundle endpoint (profile https_web, or https_spiffe with a bootstrap bundle and the
+# endpoint's SPIFFE ID) or a static SPIFFE bundle (profile static).
 
 locals {
-  static = var.bundle_json != null
+  profile = var.endpoint_spiffe_id != null ? "https_spiffe" : var.bundle_json != null ? "static" : "https_web"
   declaration = merge(
-    { profile = local.static ? "static" : "https_web" },
-    local.static ? { bundle = var.bundle_json } : { bundle_endpoint_url = var.bundle_endpoint_url },
+    { profile = local.profile },
+    var.bundle_endpoint_url == null ? {} : { bundle_endpoint_url = var.bundle_endpoint_url },
+    var.bundle_json == null ? {} : { bundle = var.bundle_json },
     var.endpoint_ca == null ? {} : { endpoint_ca = var.endpoint_ca },
+    var.endpoint_spiffe_id == null ? {} : { endpoint_spiffe_id = var.endpoint_spiffe_id },
   )
 }
 
@@ -18,12 +21,16 @@ resource "vault_generic_secret" "declaration" {
 
   lifecycle {
     precondition {
-      condition     = (var.bundle_json == null) != (var.bundle_endpoint_url == null)
-      error_message = "Set exactly one of bundle_endpoint_url (https_web) and bundle_json (static)."
+      condition     = local.profile == "static" ? var.bundle_endpoint_url == null : var.bundle_endpoint_url != null
+      error_message = "A static trust domain has no bundle_endpoint_url; https_web and https_spiffe need one."
     }
     precondition {
-      condition     = var.bundle_json == null || var.endpoint_ca == null
-      error_message = "endpoint_ca belongs to an https_web trust domain, not a static bundle."
+      condition     = local.profile != "https_spiffe" || var.bundle_json != null
+      error_message = "https_spiffe (endpoint_spiffe_id set) needs the bootstrap bundle in bundle_json."
+    }
+    precondition {
+      condition     = var.endpoint_ca == null || local.profile == "https_web"
+      error_message = "endpoint_ca belongs to an https_web trust domain."
     }
   }
 }

@@ -30,7 +30,17 @@ variable "endpoint_ca" {
 }
 
 variable "bundle_json" {
-  description = "The SPIFFE bundle itself (JWK Set JSON, profile static), e.g. the output of `spire-server bundle show -format spiffe`."
+  description = "The SPIFFE bundle (JWK Set JSON), e.g. the output of `spire-server bundle show -format spiffe`: the bundle itself (profile static), or the bootstrap bundle with endpoint_spiffe_id (profile https_spiffe)."
   type        = string
   default     = null
+}
+
+variable "endpoint_spiffe_id" {
+  description = "The SPIFFE ID the bundle endpoint presents (profile https_spiffe, e.g. spiffe://partner.example/spire/server); needs bundle_endpoint_url and the bootstrap bundle_json."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.endpoint_spiffe_id == null || can(regex("^spiffe://[a-z0-9._-]+/", var.endpoint_spiffe_id))
+    error_message = "endpoint_spiffe_id must be a SPIFFE ID."
+  }
 }

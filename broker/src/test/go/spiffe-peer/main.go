@@ -3,7 +3,7 @@
 // https_web (a self-signed serving certificate the test trusts), and a small control API on the
 // same listener that mints X.509-SVIDs and JWT-SVIDs and makes the bundle endpoint fail.
 //
-//	spiffe-peer -td example.org -dir DIR [-refresh-hint 2s]
+//	spiffe-peer -td example.org -dir DIR [-refresh-hint 2s] [-profile https_web|https_spiffe]
 //
 // It writes DIR/server.pem (the serving certificate to trust) and then DIR/addr (host:port) once
 // it listens. Routes: GET /bundle (the federation endpoint), GET /mint/x509?id=&ttl=,
@@ -56,6 +56,7 @@ func main() {
 	tdName := flag.String("td", "example.org", "trust domain")
 	dir := flag.String("dir", ".", "where server.pem and addr are written")
 	hint := flag.Duration("refresh-hint", 2*time.Second, "spiffe_refresh_hint of the bundle")
+	profile := flag.String("profile", "https_web", "https_web (self-signed serving certificate) or https_spiffe (an SVID of the peer's CA)")
 	flag.Parse()
 	td, err := spiffeid.TrustDomainFromString(*tdName)
 	check(err)
@@ -74,8 +75,15 @@ func main() {
 	})
 	mux.HandleFunc("/rotate-jwt-key", func(w http.ResponseWriter, r *http.Request) { p.rotateJWTKey() })
 
+	// server.pem is what a client trusts for this listener: the self-signed certificate itself, or
+	// for https_spiffe the CA that issued the serving SVID spiffe://<td>/bundle-endpoint.
 	serverCert := selfSignedServer()
-	check(os.WriteFile(filepath.Join(*dir, "server.pem"), pemOf("CERTIFICATE", serverCert.Certificate[0]), 0o644))
+	trust := serverCert.Certificate[0]
+	if *profile == "https_spiffe" {
+		serverCert = p.servingSVID()
+		trust = p.caCert.Raw
+	}
+	check(os.WriteFile(filepath.Join(*dir, "server.pem"), pemOf("CERTIFICATE", trust), 0o644))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
 	addrFile := filepath.Join(*dir, "addr")
@@ -191,6 +199,24 @@ func idAndTTL(w http.ResponseWriter, r *http.Request) (spiffeid.ID, time.Duratio
 		}
 	}
 	return id, ttl, true
+}
+
+// servingSVID is an X.509-SVID for spiffe://<td>/bundle-endpoint (with IP SAN 127.0.0.1 so the
+// test's control calls can verify it too), for the https_spiffe profile.
+func (p *peer) servingSVID() tls.Certificate {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	check(err)
+	u, _ := url.Parse(p.td.IDString() + "/bundle-endpoint")
+	tmpl := &x509.Certificate{
+		SerialNumber: serial(), Subject: pkix.Name{CommonName: "bundle-endpoint"},
+		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(24 * time.Hour),
+		URIs: []*url.URL{u}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.caCert, key.Public(), p.caKey)
+	check(err)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 func newCA(td spiffeid.TrustDomain) (*ecdsa.PrivateKey, *x509.Certificate) {

@@ -3,14 +3,17 @@
 -- Portable between PostgreSQL and H2 in PostgreSQL mode: the same file runs on both.
 
 -- A foreign trust domain and where its SPIFFE bundle comes from: a bundle endpoint
--- (profile 'https_web') or a static bundle (profile 'static', bundle JSON in static_bundle).
--- endpoint_ca holds PEM roots that verify an https_web endpoint's server certificate (null: the JDK's).
+-- (profile 'https_web' or 'https_spiffe') or a static bundle (profile 'static', bundle JSON in
+-- static_bundle). endpoint_ca holds PEM roots that verify an https_web endpoint's server
+-- certificate (null: the JDK's); an https_spiffe endpoint presents the X.509-SVID
+-- endpoint_spiffe_id, verified against the domain's own last bundle (static_bundle bootstraps it).
 CREATE TABLE trust_domains (
     name          VARCHAR(255)   PRIMARY KEY,
     profile       VARCHAR(16)    NOT NULL,
     endpoint_url  VARCHAR(2048),
     endpoint_ca   VARCHAR(65536),
     static_bundle VARCHAR(65536),
+    endpoint_spiffe_id VARCHAR(2048),
     source        VARCHAR(16)    NOT NULL,
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at    TIMESTAMP WITH TIME ZONE NOT NULL

@@ -16,9 +16,11 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * Fetches a SPIFFE bundle from a bundle endpoint with the {@code https_web} profile: HTTPS,
- * the server certificate verified (hostname included) against the trust domain's configured
- * roots or, without them, the JDK trust store; no redirects, no cookies, a bounded body.
+ * Fetches a SPIFFE bundle from a bundle endpoint: HTTPS with the {@code https_web} profile (the
+ * server certificate verified, hostname included, against the trust domain's configured roots or,
+ * without them, the JDK trust store) or the {@code https_spiffe} profile (the server's X.509-SVID
+ * verified against the domain's own current bundle and its configured SPIFFE ID,
+ * {@link SpiffeServerTrustManager}); no redirects, no cookies, a bounded body.
  * Failures are {@link FetchFailed} with a short reason code for logs, metrics and the API.
  */
 @Singleton
@@ -26,9 +28,11 @@ public class BundleEndpointClient {
     private static final int MAX_BODY = 256 * 1024;
 
     private final FederationProperties properties;
+    private final java.time.Clock clock;
 
-    public BundleEndpointClient(FederationProperties properties) {
+    public BundleEndpointClient(FederationProperties properties, java.time.Clock clock) {
         this.properties = properties;
+        this.clock = clock;
     }
 
     /** Why a fetch failed: {@code unreachable}, {@code http_status}, {@code too_large}, {@code invalid_bundle}. */
@@ -45,11 +49,17 @@ public class BundleEndpointClient {
         }
     }
 
-    public SpiffeBundle fetch(TrustDomain td) throws FetchFailed {
+    /**
+     * @param current the trust domain's last good bundle, else its bootstrap bundle: what an
+     *                https_spiffe endpoint's SVID is verified against (unused for https_web)
+     */
+    public SpiffeBundle fetch(TrustDomain td, SpiffeBundle current) throws FetchFailed {
         HttpClient client;
         try {
+            SSLContext ssl = TrustDomain.HTTPS_SPIFFE.equals(td.profile())
+                    ? spiffeContext(current, td.endpointSpiffeId()) : sslContext(td.endpointCa());
             client = HttpClient.newBuilder().connectTimeout(properties.getFetchTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(sslContext(td.endpointCa())).build();
+                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(ssl).build();
         } catch (GeneralSecurityException | IOException e) {
             throw new FetchFailed("invalid_endpoint_ca", "the endpoint CA cannot be used");
         }
@@ -75,6 +85,12 @@ public class BundleEndpointClient {
         } catch (IllegalArgumentException e) {
             throw new FetchFailed("invalid_bundle", e.getMessage());
         }
+    }
+
+    private SSLContext spiffeContext(SpiffeBundle current, String endpointId) throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[]{new SpiffeServerTrustManager(current.x509Authorities(), endpointId, clock)}, null);
+        return ctx;
     }
 
     private static SSLContext sslContext(String endpointCa) throws GeneralSecurityException, IOException {

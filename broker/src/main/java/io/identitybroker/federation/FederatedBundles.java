@@ -205,8 +205,10 @@ public class FederatedBundles {
                 return;
             }
             try {
-                SpiffeBundle fetched = client.fetch(config);
                 SpiffeBundle previous = lastGood;
+                SpiffeBundle trust = previous != null || config.staticBundle() == null ? previous
+                        : SpiffeBundle.parse(config.name(), config.staticBundle()); // https_spiffe's bootstrap
+                SpiffeBundle fetched = client.fetch(config, trust);
                 if (previous != null && previous.sequence() != null && fetched.sequence() != null
                         && fetched.sequence() < previous.sequence()) {
                     throw new BundleEndpointClient.FetchFailed("sequence_rollback",

@@ -58,7 +58,8 @@ public class TrustDomainService {
         TrustDomain td = validated(request.name(), request, SOURCE_API, now, now);
         repository.save(td);
         audit.append(AuditRecord.success("federation.trust_domain.declared", null, td.name(), ctx)
-                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()).with("source", td.source()));
+                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl())
+                .with("endpoint_spiffe_id", td.endpointSpiffeId()).with("source", td.source()));
         return td;
     }
 
@@ -71,7 +72,8 @@ public class TrustDomainService {
         TrustDomain td = validated(name, request, existing.source(), existing.createdAt(), now());
         repository.update(td);
         audit.append(AuditRecord.success("federation.trust_domain.changed", null, name, ctx)
-                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()));
+                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl())
+                .with("endpoint_spiffe_id", td.endpointSpiffeId()));
         return td;
     }
 
@@ -103,7 +105,8 @@ public class TrustDomainService {
             TrustDomain td = validated(name, request, SOURCE_VAULT_KV, now, now);
             repository.save(td);
             audit.append(AuditRecord.success("federation.trust_domain.declared", null, name, ctx)
-                    .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()).with("source", td.source()));
+                    .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl())
+                .with("endpoint_spiffe_id", td.endpointSpiffeId()).with("source", td.source()));
             return true;
         }
         if (!SOURCE_VAULT_KV.equals(existing.source())) {
@@ -112,12 +115,14 @@ public class TrustDomainService {
         TrustDomain td = validated(name, request, SOURCE_VAULT_KV, existing.createdAt(), now());
         if (java.util.Objects.equals(td.profile(), existing.profile()) && java.util.Objects.equals(td.endpointUrl(), existing.endpointUrl())
                 && java.util.Objects.equals(td.endpointCa(), existing.endpointCa())
-                && java.util.Objects.equals(td.staticBundle(), existing.staticBundle())) {
+                && java.util.Objects.equals(td.staticBundle(), existing.staticBundle())
+                && java.util.Objects.equals(td.endpointSpiffeId(), existing.endpointSpiffeId())) {
             return false;
         }
         repository.update(td);
         audit.append(AuditRecord.success("federation.trust_domain.changed", null, name, ctx)
-                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl()));
+                .with("profile", td.profile()).with("bundle_endpoint_url", td.endpointUrl())
+                .with("endpoint_spiffe_id", td.endpointSpiffeId()));
         return true;
     }
 
@@ -171,44 +176,69 @@ public class TrustDomainService {
 
     private static TrustDomain validated(String name, TrustDomainRequests.Declare r, String source, Instant created, Instant now) {
         String profile = r.profile() != null ? r.profile() : r.bundle() != null ? TrustDomain.STATIC : TrustDomain.HTTPS_WEB;
-        if (profile.equals(TrustDomain.STATIC)) {
-            if (r.bundle() == null || r.bundleEndpointUrl() != null || r.endpointCa() != null) {
-                throw invalid("A static trust domain has a bundle and no endpoint.");
-            }
-            String bundle;
-            try {
-                bundle = JSON.writeValueAsString(r.bundle());
-            } catch (JsonProcessingException e) {
-                throw invalid("bundle is not JSON.");
-            }
-            try {
-                SpiffeBundle parsed = SpiffeBundle.parse(name, bundle);
-                if (parsed.x509Authorities().isEmpty() && parsed.jwtAuthorities().isEmpty()) {
-                    throw invalid("bundle has no x509-svid or jwt-svid key.");
+        switch (profile) {
+            case TrustDomain.STATIC -> {
+                if (r.bundle() == null || r.bundleEndpointUrl() != null || r.endpointCa() != null || r.endpointSpiffeId() != null) {
+                    throw invalid("A static trust domain has a bundle and no endpoint.");
                 }
-            } catch (IllegalArgumentException e) {
-                throw invalid("bundle: " + e.getMessage() + ".");
+                return new TrustDomain(name, profile, null, null, bundle(name, r), source, created, now, null);
             }
-            return new TrustDomain(name, profile, null, null, bundle, source, created, now);
-        }
-        if (!profile.equals(TrustDomain.HTTPS_WEB)) {
-            throw invalid("profile must be 'https_web' or 'static' (https_spiffe is not supported yet).");
-        }
-        if (r.bundle() != null) {
-            throw invalid("An https_web trust domain has an endpoint, not a bundle.");
-        }
-        endpoint(r.bundleEndpointUrl());
-        String ca = r.endpointCa() == null || r.endpointCa().isBlank() ? null : r.endpointCa().strip();
-        if (ca != null) {
-            try {
-                if (ca.length() > 65536 || Pem.certificates(ca).isEmpty()) {
-                    throw invalid("endpoint_ca must be PEM certificates.");
+            case TrustDomain.HTTPS_SPIFFE -> {
+                endpoint(r.bundleEndpointUrl());
+                if (r.bundle() == null || r.endpointCa() != null) {
+                    throw invalid("An https_spiffe trust domain has a bootstrap bundle, and no endpoint_ca.");
                 }
-            } catch (IllegalArgumentException e) {
-                throw invalid("endpoint_ca must be PEM certificates.");
+                SpiffeId id;
+                try {
+                    id = SpiffeId.parse(r.endpointSpiffeId());
+                } catch (IllegalArgumentException e) {
+                    throw invalid("endpoint_spiffe_id must be the SPIFFE ID the bundle endpoint presents.");
+                }
+                if (!id.trustDomain().equals(name)) {
+                    throw invalid("endpoint_spiffe_id must be in the trust domain itself.");
+                }
+                return new TrustDomain(name, profile, r.bundleEndpointUrl(), null, bundle(name, r), source, created, now,
+                        id.toString());
             }
+            case TrustDomain.HTTPS_WEB -> {
+                if (r.bundle() != null || r.endpointSpiffeId() != null) {
+                    throw invalid("An https_web trust domain has an endpoint (and optional endpoint_ca), not a bundle.");
+                }
+                endpoint(r.bundleEndpointUrl());
+                String ca = r.endpointCa() == null || r.endpointCa().isBlank() ? null : r.endpointCa().strip();
+                if (ca != null) {
+                    try {
+                        if (ca.length() > 65536 || Pem.certificates(ca).isEmpty()) {
+                            throw invalid("endpoint_ca must be PEM certificates.");
+                        }
+                    } catch (IllegalArgumentException e) {
+                        throw invalid("endpoint_ca must be PEM certificates.");
+                    }
+                }
+                return new TrustDomain(name, profile, r.bundleEndpointUrl(), ca, null, source, created, now, null);
+            }
+            default -> throw invalid("profile must be 'https_web', 'https_spiffe' or 'static'.");
         }
-        return new TrustDomain(name, profile, r.bundleEndpointUrl(), ca, null, source, created, now);
+    }
+
+    /** The request's bundle as stored JSON, after it parsed as a SPIFFE bundle with at least one key. */
+    private static String bundle(String name, TrustDomainRequests.Declare r) {
+        String bundle;
+        try {
+            bundle = JSON.writeValueAsString(r.bundle());
+        } catch (JsonProcessingException e) {
+            throw invalid("bundle is not JSON.");
+        }
+        SpiffeBundle parsed;
+        try {
+            parsed = SpiffeBundle.parse(name, bundle);
+        } catch (IllegalArgumentException e) {
+            throw invalid("bundle: " + e.getMessage() + ".");
+        }
+        if (parsed.x509Authorities().isEmpty() && parsed.jwtAuthorities().isEmpty()) {
+            throw invalid("bundle has no x509-svid or jwt-svid key.");
+        }
+        return bundle;
     }
 
     private static void endpoint(String url) {

@@ -98,6 +98,6 @@ public class TrustDomainSync implements ApplicationEventListener<ServerStartupEv
             }
         }
         return new TrustDomainRequests.Declare(name, fields.get("profile"), fields.get("bundle_endpoint_url"),
-                fields.get("endpoint_ca"), bundle);
+                fields.get("endpoint_ca"), bundle, fields.get("endpoint_spiffe_id"));
     }
 }

@@ -18,6 +18,26 @@ public final class ForeignSvidChains {
     /** Why a chain was refused, as an audit reason code. */
     public enum Refusal { UNTRUSTED, CHAIN_TOO_LONG, EXPIRED, NOT_YET_VALID, UNSUITABLE }
 
+    /**
+     * The same for a server's X.509-SVID (an https_spiffe bundle endpoint): the leaf must be an
+     * end-entity certificate for server authentication instead of client authentication.
+     */
+    public static Refusal validateServer(List<X509Certificate> chain, List<X509Certificate> roots, Instant now, int maxLength) {
+        Refusal refusal = validate(chain, roots, now, maxLength);
+        if (refusal != Refusal.UNSUITABLE) {
+            return refusal;
+        }
+        // The client-auth suitability check refused it after the chain validated: judge it as a server.
+        try {
+            X509Certificate leaf = chain.get(0);
+            List<String> eku = leaf.getExtendedKeyUsage();
+            boolean server = eku == null || eku.contains("1.3.6.1.5.5.7.3.1") || eku.contains("2.5.29.37.0");
+            return leaf.getBasicConstraints() == -1 && server ? null : Refusal.UNSUITABLE;
+        } catch (java.security.cert.CertificateParsingException e) {
+            return Refusal.UNSUITABLE;
+        }
+    }
+
     /** The leaf's SPIFFE ID: its single URI SAN, strictly parsed; empty for anything else. */
     public static java.util.Optional<SpiffeId> spiffeIdOf(X509Certificate leaf) {
         return AgentIdentity.claimOf(leaf) instanceof AgentIdentity.Spiffe spiffe

@@ -157,6 +157,7 @@ class SpiffeFederationTest extends BrokerTest {
                 Map.of("name", "x.example", "bundle_endpoint_url", "http://x.example/b"),
                 Map.of("name", "x.example", "bundle_endpoint_url", "https://user@x.example/b"),
                 Map.of("name", "x.example", "profile", "https_spiffe", "bundle_endpoint_url", "https://x.example/b"),
+                Map.of("name", "x.example", "profile", "gopher", "bundle_endpoint_url", "https://x.example/b"),
                 Map.of("name", "x.example", "bundle", Map.of("keys", List.of(Map.of("use", "x509-svid", "kty", "EC")))),
                 Map.of("name", "x.example", "bundle_endpoint_url", "https://x.example/b", "endpoint_ca", "not pem"))) {
             BrokerApi.Response refused = api.post("/api/v1/trust-domains", bad, vault.platformAdminToken());
@@ -369,6 +370,40 @@ class SpiffeFederationTest extends BrokerTest {
             // and this trust domain's SVIDs do not pass for the first one's clients
             assertRefused(token(mtls(other.x509(workload.replace(peer.trustDomain(), other.trustDomain()), "10m")),
                     "client_id=" + clientId), "wrong_spiffe_id");
+        }
+    }
+
+    @Test
+    void anHttpsSpiffeEndpointIsAuthenticatedByItsSvidAgainstTheDomainsOwnBundle() throws Exception {
+        try (SpiffePeer spire = SpiffePeer.start("spiffe-endpoint.example", Duration.ofSeconds(60), "https_spiffe")) {
+            Map<?, ?> bootstrap = JSON.readValue(spire.bundleJson(), Map.class);
+            String path = "/api/v1/trust-domains/" + spire.trustDomain();
+            Map<String, Object> declaration = new LinkedHashMap<>(Map.of("name", spire.trustDomain(), "profile", "https_spiffe",
+                    "bundle_endpoint_url", spire.bundleUrl(), "endpoint_spiffe_id", spire.id("bundle-endpoint"), "bundle", bootstrap));
+            BrokerApi.Response declared = api.post("/api/v1/trust-domains", declaration, vault.platformAdminToken());
+            assertEquals(201, declared.status(), declared.raw());
+            assertFalse(declared.body().path("bundle_stale").asBoolean(), declared.raw());
+            assertTrue(declared.body().path("bundle_sequence").asLong() > ((Number) bootstrap.get("spiffe_sequence")).longValue(),
+                    "fetched from the endpoint, not just the bootstrap: " + declared.raw());
+            String id = register("acme", spire.id("w"), List.of("orders.read")).path("client_id").asText();
+            assertEquals(200, token(mtls(spire.x509(spire.id("w"), "10m")), "client_id=" + id).status());
+
+            // an endpoint that does not present the configured SPIFFE ID is not believed
+            declaration.put("endpoint_spiffe_id", spire.id("someone-else"));
+            assertEquals(200, api.send("PUT", path, declaration, vault.platformAdminToken(), Map.of()).status());
+            BrokerApi.Response refused = api.post(path + "/refresh", null, vault.platformAdminToken());
+            assertTrue(refused.body().path("bundle_stale").asBoolean(), refused.raw());
+            assertEquals("unreachable", refused.body().path("last_error").asText(), refused.raw());
+            assertRefused(token(mtls(spire.x509(spire.id("w"), "10m")), "client_id=" + id), "bundle_unavailable");
+
+            // nor one whose SVID is not from the domain's bundle
+            declaration.put("endpoint_spiffe_id", spire.id("bundle-endpoint"));
+            declaration.put("bundle", JSON.readValue(peer.bundleJson(), Map.class));
+            assertEquals(200, api.send("PUT", path, declaration, vault.platformAdminToken(), Map.of()).status());
+            assertTrue(api.post(path + "/refresh", null, vault.platformAdminToken()).body().path("bundle_stale").asBoolean());
+            assertEquals(204, api.send("DELETE", "/api/v1/tenants/acme/external-clients/" + id, null, vault.adminToken("acme"),
+                    Map.of()).status());
+            assertEquals(204, api.send("DELETE", path, null, vault.platformAdminToken(), Map.of()).status());
         }
     }
 

@@ -76,11 +76,16 @@ final class SpiffePeer implements AutoCloseable {
     }
 
     static SpiffePeer start(String trustDomain, Duration refreshHint) {
+        return start(trustDomain, refreshHint, "https_web");
+    }
+
+    /** @param profile https_web (self-signed serving certificate) or https_spiffe (an SVID for spiffe://td/bundle-endpoint) */
+    static SpiffePeer start(String trustDomain, Duration refreshHint, String profile) {
         Path binary = binary();
         try {
             Path dir = Files.createTempDirectory("spiffe-peer-");
             Process p = new ProcessBuilder(binary.toString(), "-td", trustDomain, "-dir", dir.toString(),
-                    "-refresh-hint", refreshHint.toSeconds() + "s")
+                    "-refresh-hint", refreshHint.toSeconds() + "s", "-profile", profile)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
             Path addr = dir.resolve("addr");
             Instant deadline = Instant.now().plusSeconds(60);
@@ -114,7 +119,7 @@ final class SpiffePeer implements AutoCloseable {
         return base + "/bundle";
     }
 
-    /** The peer's self-signed serving certificate: the endpoint CA of the https_web profile. */
+    /** What verifies the peer's listener: its self-signed certificate (https_web), or its CA (https_spiffe). */
     String serverPem() {
         return serverPem;
     }
@@ -137,6 +142,11 @@ final class SpiffePeer implements AutoCloseable {
     String jwt(String spiffeId, String audience, String ttl, String jti) {
         return call("GET", "/mint/jwt?id=" + enc(spiffeId) + "&aud=" + enc(audience) + "&ttl=" + ttl
                 + (jti == null ? "" : "&jti=" + enc(jti))).path("token").asText();
+    }
+
+    /** The bundle as the endpoint serves it now (a JWK Set), fetched over the control client. */
+    String bundleJson() {
+        return call("GET", "/bundle").toString();
     }
 
     /** Makes the bundle endpoint answer 503 (true) or serve again (false). */
