@@ -47,7 +47,7 @@ public class TransitKeyRing implements VerificationKeys {
      * @param keys          public key per {@code kid}, oldest version first
      */
     public record KeySet(int latestVersion, Map<String, ECPublicKey> keys, Instant readAt) {
-        static final KeySet EMPTY = new KeySet(0, Map.of(), Instant.EPOCH);
+        public static final KeySet EMPTY = new KeySet(0, Map.of(), Instant.EPOCH);
     }
 
     private final BrokerVault vault;
@@ -98,6 +98,11 @@ public class TransitKeyRing implements VerificationKeys {
                     vaultProperties.getRetryAfter(), null);
         }
         return keys;
+    }
+
+    /** The key set as last read, without ever calling Vault (empty before the first successful read). */
+    public KeySet current() {
+        return current;
     }
 
     /** Reads the key unless a read was attempted within {@code key-refresh-min-interval}; concurrent callers share one read. */

@@ -8,9 +8,9 @@ import io.identitybroker.oauth.VaultTransitTokenSigner;
 import io.identitybroker.vault.BrokerVault;
 import io.identitybroker.vault.VaultProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
@@ -18,9 +18,10 @@ import java.time.Clock;
  * The JWT-SVID transit key: its own {@link TransitKeyRing} (public versions, re-read every
  * {@code broker.jwt-svid.key-refresh-interval}; a failed read keeps the last good set) and its own
  * batching {@link VaultTransitTokenSigner}. Never the access-token key, so neither key set verifies
- * the other's tokens.
+ * the other's tokens. Created with the context, so a configuration naming the access-token key
+ * stops the broker at start-up.
  */
-@Singleton
+@Context
 public class JwtSvidKeys {
     private final TransitKeyRing ring;
     private final VaultTransitTokenSigner signer;

@@ -1,5 +1,6 @@
 package io.identitybroker.spiffe;
 
+import io.identitybroker.oauth.TransitKeyRing;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantChanged;
@@ -41,9 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (Vault's {@code ca_chain} ends at the self-signed root when the mount holds it).
  * <p>
  * Failures keep what was published: a tenant whose chain cannot be read keeps its last chain, and a
- * trust domain whose sequence cannot be stored keeps its last bundle. A trust domain with an
- * active tenant whose chain was never read is not published: asking for it is a 503, never a bundle
- * that lacks a root (which would also cost peers two sequence numbers).
+ * trust domain whose sequence cannot be stored keeps its last bundle. A tenant whose chain was never
+ * read contributes no root until it is; a trust domain none of whose tenants' chains was ever read
+ * is not published (503), so a broker started during a Vault outage serves no empty bundle.
  */
 @Singleton
 public class TrustBundles {
@@ -64,10 +65,13 @@ public class TrustBundles {
         return t;
     });
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicBoolean rereadQueued = new AtomicBoolean();
     private volatile Map<String, TrustBundle> published = Map.of();
     /** Trust domains with an active tenant that could not be published yet. */
     private volatile Set<String> pending = Set.of();
     private volatile Instant lastRefresh = Instant.EPOCH;
+    /** The JWT key set the published bundles carry. */
+    private volatile TransitKeyRing.KeySet builtWith = TransitKeyRing.KeySet.EMPTY;
 
     public TrustBundles(PkiBackend pki, TenantService tenants, JwtSvidKeys jwtKeys, TrustBundleSequences sequences,
                         VaultProperties vaultProperties, Clock clock) {
@@ -85,9 +89,13 @@ public class TrustBundles {
      * @throws VaultUnavailableException when it has active tenants but their roots were never read
      */
     public Optional<TrustBundle> bundle(String trustDomain) {
+        if (!jwtKeys.ring().current().keys().keySet().equals(builtWith.keys().keySet())) {
+            // The signer met a rotated key (or the ring re-read it): publish the new kid promptly.
+            refreshInBackground(false);
+        }
         TrustBundle bundle = published.get(trustDomain);
-        if (bundle == null && clock.instant().isAfter(lastRefresh.plusSeconds(MISS_REFRESH_SECONDS))) {
-            refreshQuietly(false);
+        if (bundle == null) {
+            refreshUnlessRecent();
             bundle = published.get(trustDomain);
         }
         if (bundle == null && pending.contains(trustDomain)) {
@@ -99,13 +107,13 @@ public class TrustBundles {
 
     @EventListener
     void onStartup(StartupEvent event) {
-        refreshInBackground();
+        refreshInBackground(true);
     }
 
     /** After the change committed, so the refresh (another thread, another connection) sees it. */
     @TransactionalEventListener
     void onTenantChanged(TenantChanged event) {
-        refreshInBackground();
+        refreshInBackground(true);
     }
 
     @Scheduled(fixedDelay = "${broker.spiffe.bundle.refresh-interval:60s}", initialDelay = "${broker.spiffe.bundle.refresh-interval:60s}")
@@ -113,12 +121,23 @@ public class TrustBundles {
         refreshQuietly(true);
     }
 
-    void refreshInBackground() {
+    /** Queues one refresh unless one is already waiting; a waiting one re-reads the chains if any caller asked. */
+    void refreshInBackground(boolean rereadChains) {
+        if (rereadChains) {
+            rereadQueued.set(true);
+        }
         if (queued.compareAndSet(false, true)) {
             background.execute(() -> {
                 queued.set(false);
-                refreshQuietly(true);
+                refreshQuietly(rereadQueued.getAndSet(false));
             });
+        }
+    }
+
+    /** For a trust domain not published: concurrent misses share one refresh, and there is one per 2 s at most. */
+    private synchronized void refreshUnlessRecent() {
+        if (clock.instant().isAfter(lastRefresh.plusSeconds(MISS_REFRESH_SECONDS))) {
+            refreshQuietly(false);
         }
     }
 
@@ -148,7 +167,8 @@ public class TrustBundles {
             }
         }
         chains.keySet().retainAll(byDomain.values().stream().flatMap(List::stream).map(Tenant::id).toList());
-        Map<String, ECPublicKey> jwt = jwtVerificationKeys();
+        TransitKeyRing.KeySet keySet = jwtKeySet();
+        Map<String, ECPublicKey> jwt = keySet == null ? Map.of() : keySet.keys();
         Map<String, TrustBundle> next = new HashMap<>();
         Set<String> waiting = new java.util.HashSet<>();
         byDomain.forEach((td, members) -> {
@@ -180,20 +200,24 @@ public class TrustBundles {
         });
         published = Map.copyOf(next);
         pending = Set.copyOf(waiting);
+        builtWith = keySet == null ? jwtKeys.ring().current() : keySet;
     }
 
-    /** The distinct roots of these tenants in a stable order, or null while one tenant's chain is unknown. */
+    /**
+     * The distinct roots of these tenants whose chain was ever read, in a stable order; null when
+     * none was. A tenant whose chain Vault never gave (its mount gone, outside the policy) leaves
+     * its root out rather than holding back its trust domain's other roots.
+     */
     private List<X509Certificate> roots(List<Tenant> members) {
         Map<String, X509Certificate> roots = new TreeMap<>();
         for (Tenant t : members) {
             List<X509Certificate> chain = chains.get(t.id());
-            if (chain == null) {
-                return null;
+            if (chain != null) {
+                X509Certificate root = chain.get(chain.size() - 1);
+                roots.put(java.util.HexFormat.of().formatHex(TrustBundle.der(root)), root);
             }
-            X509Certificate root = chain.get(chain.size() - 1);
-            roots.put(java.util.HexFormat.of().formatHex(TrustBundle.der(root)), root);
         }
-        return List.copyOf(new LinkedHashMap<>(roots).values());
+        return roots.isEmpty() ? null : List.copyOf(new LinkedHashMap<>(roots).values());
     }
 
     private void load(Tenant tenant) {
@@ -210,13 +234,13 @@ public class TrustBundles {
         }
     }
 
-    /** The JWT-SVID keys as the ring last read them; none yet when Vault never answered (the roots still publish). */
-    private Map<String, ECPublicKey> jwtVerificationKeys() {
+    /** The JWT-SVID keys as the ring last read them; null when Vault never answered (the roots still publish). */
+    private TransitKeyRing.KeySet jwtKeySet() {
         try {
-            return jwtKeys.ring().keySet().keys();
+            return jwtKeys.ring().keySet();
         } catch (RuntimeException e) {
             LOG.warn("JWT-SVID keys unavailable ({}); bundles carry no jwt-svid keys for now", e.getClass().getSimpleName());
-            return Map.of();
+            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import io.identitybroker.oauth.EcJwk;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.BrokerTest;
+import io.identitybroker.testing.EnrolledAgent;
 import io.identitybroker.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
@@ -106,6 +107,16 @@ class TrustBundleTest extends BrokerTest {
         return r.body().path("spiffe_sequence").asLong();
     }
 
+    /** A second broker on this test's database: another replica. */
+    private Map<String, Object> sameDatabase() {
+        Map<String, Object> properties = new java.util.HashMap<>();
+        for (String p : List.of("url", "username", "password")) {
+            broker.context().getProperty("datasources.default." + p, String.class)
+                    .ifPresent(v -> properties.put("datasources.default." + p, v));
+        }
+        return properties;
+    }
+
     @Test
     void theBundleHoldsEachDistinctTenantRootAndTheJwtSvidKeysOfTransit() throws Exception {
         BrokerApi.Response r = get(vault.trustDomain(), Map.of());
@@ -175,12 +186,7 @@ class TrustBundleTest extends BrokerTest {
         tenant("seq-c", td, ownRoot); // a tenant under a root already there: same content
         assertEquals(second, sequence(broker, td));
 
-        Map<String, Object> sameDatabase = new java.util.HashMap<>();
-        for (String p : List.of("url", "username", "password")) {
-            broker.context().getProperty("datasources.default." + p, String.class)
-                    .ifPresent(v -> sameDatabase.put("datasources.default." + p, v));
-        }
-        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase)) {
+        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase())) {
             assertEquals(second, sequence(replica, td), "another replica serves the same number for the same content");
 
             BrokerApi.Response suspended = api.send("PATCH", "/api/v1/tenants/seq-b", Map.of("status", "suspended"),
@@ -205,15 +211,49 @@ class TrustBundleTest extends BrokerTest {
     }
 
     @Test
-    void rotatingTheJwtSvidKeyChangesTheBundleAndItsSequence() {
+    void afterAKeyRotationTheNextJwtSvidCarriesTheNewKidAndTheBundlePublishesItWithoutARefreshCall() throws Exception {
+        EnrolledAgent agent = EnrolledAgent.enroll(fixtures, "acme");
         long before = sequence(broker, vault.trustDomain());
         vault.request("POST", "transit/keys/identity-broker-jwt-svid/rotate", null);
-        broker.context().getBean(JwtSvidKeys.class).ring().refresh();
-        long after = sequence(broker, vault.trustDomain());
-        assertTrue(after > before, before + " -> " + after);
         int latest = vault.request("GET", "transit/keys/identity-broker-jwt-svid", null).path("data").path("latest_version").asInt();
+
+        BrokerApi.Response issued = agent.mtls(broker, vault).send("POST", agent.path() + "/jwt-svids",
+                Map.of("audience", List.of("a")), null, agent.basic());
+        assertEquals(200, issued.status(), issued.raw());
+        String header = new String(Base64.getUrlDecoder().decode(issued.body().path("token").asText().split("\\.")[0]),
+                StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"kid\":\"identity-broker-jwt-svid-v" + latest + "\""), header);
+
+        // The signer learnt the new version; the next bundle requests see it published.
         List<String> kids = new ArrayList<>();
-        bundle(vault.trustDomain()).path("keys").forEach(k -> kids.add(k.path("kid").asText()));
-        assertTrue(kids.contains("identity-broker-jwt-svid-v" + latest) && kids.contains("identity-broker-jwt-svid-v" + (latest - 1)), kids.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!kids.contains("identity-broker-jwt-svid-v" + latest) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            kids.clear();
+            bundle(vault.trustDomain()).path("keys").forEach(k -> kids.add(k.path("kid").asText()));
+        }
+        assertTrue(kids.contains("identity-broker-jwt-svid-v" + latest) && kids.contains("identity-broker-jwt-svid-v" + (latest - 1)),
+                kids.toString());
+        assertTrue(bundle(vault.trustDomain()).path("spiffe_sequence").asLong() > before);
+    }
+
+    @Test
+    void aChainVaultNoLongerGivesKeepsItsRootHereAndIsLeftOutByAReplicaThatNeverReadIt() throws Exception {
+        String td = "gone-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        String doomed = mountWithOwnRoot("ec");
+        tenant("gone-a", td, doomed);
+        tenant("gone-b", td, "pki-tenants/acme");
+        long sequence = sequence(broker, td);
+        assertEquals(2, x509Authorities(bundle(td)).size());
+
+        vault.request("DELETE", "sys/mounts/" + doomed, null);
+        assertEquals(sequence, sequence(broker, td), "a failed read keeps the chain last read");
+        assertEquals(2, x509Authorities(bundle(td)).size());
+        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase())) {
+            long partial = sequence(replica, td);
+            assertTrue(partial > sequence, sequence + " -> " + partial);
+            JsonNode served = replica.api().get("/spiffe/bundles/" + td, null).body();
+            assertEquals(List.of(vaultRoot("pki-tenants/acme")), x509Authorities(served), "only the roots it could read");
+        }
     }
 }
