@@ -37,6 +37,7 @@ final class SpiffePeer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String trustDomain;
+    private final Path dir;
     private final Process process;
     private final String base;
     private final String serverPem;
@@ -46,8 +47,9 @@ final class SpiffePeer implements AutoCloseable {
     record X509Svid(List<X509Certificate> chain, PrivateKey key) {
     }
 
-    private SpiffePeer(String trustDomain, Process process, String base, String serverPem, HttpClient http) {
+    private SpiffePeer(String trustDomain, Path dir, Process process, String base, String serverPem, HttpClient http) {
         this.trustDomain = trustDomain;
+        this.dir = dir;
         this.process = process;
         this.base = base;
         this.serverPem = serverPem;
@@ -105,7 +107,7 @@ final class SpiffePeer implements AutoCloseable {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
             HttpClient http = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
-            return new SpiffePeer(trustDomain, p, "https://" + Files.readString(addr).strip(), serverPem, http);
+            return new SpiffePeer(trustDomain, dir, p, "https://" + Files.readString(addr).strip(), serverPem, http);
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
@@ -187,6 +189,11 @@ final class SpiffePeer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a leftover temp directory is harmless
         }
     }
 }
