@@ -7,7 +7,7 @@
 #   4. tofu init + validate for every module and for examples/complete
 #   5. tofu apply of examples/complete as Terraform's own AppRole (auth_login, terraform-policy.hcl), then checks through the broker's own AppRole login:
 #      it can sign an EC P-256 CSR on pki-tenants/acme/sign/agent with the tenant's SPIFFE ID
-#      (and nothing outside its policy), read the tenant declarations, sign with the JWT key
+#      (and nothing outside its policy), read the tenant and foreign trust domain declarations, sign with the JWT key
 #   6. enroll_agents_with_broker (placeholder, see below)
 #   7. tofu plan -detailed-exitcode must report no changes
 #   8. tofu destroy, and the mounts are gone
@@ -108,7 +108,7 @@ enroll_agents_with_broker() {
       BROKER_VAULT_APPROLE_ROLE_ID="$ROLE_ID" BROKER_VAULT_APPROLE_SECRET_ID_FILE="$SECRET_ID_FILE" \
       BROKER_TLS_CERT_FILE="$WORK/tls.crt" BROKER_TLS_KEY_FILE="$WORK/tls.key" BROKER_PORT="$port" \
       BROKER_DB_URL="jdbc:h2:mem:tf;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" \
-      BROKER_TENANTS_SOURCE=api,vault-kv MALLOC_ARENA_MAX=2 java @"$REPO/broker/jvm.options" -jar "$jar"
+      BROKER_TENANTS_SOURCE=api,vault-kv BROKER_FEDERATION_SOURCE=api,vault-kv MALLOC_ARENA_MAX=2 java @"$REPO/broker/jvm.options" -jar "$jar"
   ) >"$WORK/broker.log" 2>&1 &
   BROKER_PID=$!
   local i
@@ -137,6 +137,9 @@ enroll_agents_with_broker() {
     check "agent certificate of $tenant chains to the Terraform root" \
       openssl verify -CAfile "$ROOT_CA_FILE" -untrusted "$out/chain.pem" "$out/agent.crt"
   done
+  check "broker synced the foreign trust domain partner.example from its KV declaration" \
+    bash -c "curl -fsS --cacert '$WORK/tls-ca.pem' -H 'X-Vault-Token: $ROOT_TOKEN' '$url/api/v1/trust-domains/partner.example' \
+      | grep -q '\"source\":\"vault-kv\"'"
   kill "$BROKER_PID" 2>/dev/null || true
   wait "$BROKER_PID" 2>/dev/null || true
   BROKER_PID=""
@@ -340,6 +343,8 @@ check "declaration has display_name, trust_domain, pki_mount, pki_role" \
   = "display_name,pki_mount,pki_role,trust_domain pki-tenants/acme $TD_ACME"
 check "broker lists the tenant declarations" \
   bash -c "VAULT_TOKEN='$BROKER_TOKEN' BAO_TOKEN='$BROKER_TOKEN' '$BAO' kv list identity-broker-kv/tenants | grep -qx globex"
+check "broker reads the foreign trust domain declaration identity-broker-kv/trust-domains/partner.example" \
+  bash -c "VAULT_TOKEN='$BROKER_TOKEN' BAO_TOKEN='$BROKER_TOKEN' '$BAO' kv get -field=profile identity-broker-kv/trust-domains/partner.example | grep -qx https_web"
 check "broker signs with the transit key identity-broker-jwt" \
   as_broker write transit/sign/identity-broker-jwt/sha2-256 input="$(printf 'header.payload' | base64)"
 check "transit key identity-broker-jwt is ecdsa-p256" \

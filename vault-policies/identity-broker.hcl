@@ -121,3 +121,13 @@ path "identity-broker-kv/metadata/tenants/*" {
 path "identity-broker-kv/data/audit-anchors/*" {
   capabilities = ["create", "update", "read"]
 }
+
+# --- Declarative foreign trust domains (SPIFFE federation), KV v2 ---
+
+path "identity-broker-kv/data/trust-domains/*" {
+  capabilities = ["read", "list"]
+}
+
+path "identity-broker-kv/metadata/trust-domains/*" {
+  capabilities = ["read", "list"]
+}

@@ -23,3 +23,13 @@ path "identity-broker/introspect" {
 path "identity-broker/metrics" {
   capabilities = ["read"]
 }
+
+# Foreign SPIFFE trust domains (SPIFFE federation): declare (create), list, read, replace
+# (update), refresh (update) and remove (delete).
+path "identity-broker/trust-domains" {
+  capabilities = ["create", "list"]
+}
+
+path "identity-broker/trust-domains/*" {
+  capabilities = ["read", "update", "delete"]
+}

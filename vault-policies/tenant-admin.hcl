@@ -39,3 +39,14 @@ path "identity-broker/tenants/{{identity.entity.metadata.tenant}}/agents/*" {
 path "identity-broker/tenants/{{identity.entity.metadata.tenant}}/audit" {
   capabilities = ["read"]
 }
+
+# Register (create), list and view external clients: OAuth clients of this tenant whose
+# identity is a foreign SPIFFE ID (SPIFFE federation).
+path "identity-broker/tenants/{{identity.entity.metadata.tenant}}/external-clients" {
+  capabilities = ["create", "read", "list"]
+}
+
+# Change (update) and remove (delete) one external client.
+path "identity-broker/tenants/{{identity.entity.metadata.tenant}}/external-clients/*" {
+  capabilities = ["read", "update", "delete"]
+}

@@ -6,8 +6,9 @@
 --                          (FLYWAY_DATASOURCES_DEFAULT_ENABLED=false).
 --
 -- The app role may append audit events and move a chain's head, but has no UPDATE or DELETE
--- on audit_events, and no DELETE anywhere but on issuance_intents (a work queue: an intent is
--- deleted when its issuance is recorded or reconciled; the audit trail keeps the record). Run the GRANT part again
+-- on audit_events, and DELETE only on issuance_intents (a work queue: an intent is deleted when
+-- its issuance is recorded or reconciled; the audit trail keeps the record) and on the federation
+-- tables below (removed trust domains and external clients, expired client assertions). Run the GRANT part again
 -- after every migration that adds a table; it is idempotent.
 
 -- 1. Once, as a superuser (choose real passwords, e.g. from your secret store):
@@ -32,3 +33,7 @@ GRANT SELECT, INSERT ON broker_installation TO identity_broker_app;
 -- A mount's or issuer's owner is written once and never changed (V5).
 GRANT SELECT, INSERT ON pki_mount_owners, pki_issuer_owners TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;
+-- Federation (V8): trust domains and external clients are removed by their admins (audited);
+-- used client assertions are purged once expired.
+GRANT SELECT, INSERT, UPDATE, DELETE ON trust_domains, external_clients TO identity_broker_app;
+GRANT SELECT, INSERT, DELETE ON used_client_assertions TO identity_broker_app;

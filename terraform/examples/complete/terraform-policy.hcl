@@ -128,6 +128,15 @@ path "identity-broker-kv/metadata/tenants/*" {
   capabilities = ["read", "delete", "list"]
 }
 
+# Foreign trust domain declarations (module trust-domain).
+path "identity-broker-kv/data/trust-domains/*" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+path "identity-broker-kv/metadata/trust-domains/*" {
+  capabilities = ["read", "delete", "list"]
+}
+
 path "auth/approle/role/identity-broker" {
   capabilities = ["create", "read", "update", "delete"]
 }

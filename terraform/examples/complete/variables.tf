@@ -32,3 +32,18 @@ variable "jwt_key_deletion_allowed" {
   type        = bool
   default     = true
 }
+
+variable "foreign_trust_domains" {
+  description = "Foreign SPIFFE trust domains: name => bundle_endpoint_url (+ endpoint_ca) for https_web, bundle_endpoint_url + endpoint_spiffe_id + bootstrap bundle_json for https_spiffe, or bundle_json for a static bundle."
+  type = map(object({
+    bundle_endpoint_url = optional(string)
+    endpoint_ca         = optional(string)
+    bundle_json         = optional(string)
+    endpoint_spiffe_id  = optional(string)
+  }))
+  default = {
+    "partner.example" = {
+      bundle_endpoint_url = "https://spire.partner.example:8443"
+    }
+  }
+}

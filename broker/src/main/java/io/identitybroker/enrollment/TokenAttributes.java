@@ -23,7 +23,7 @@ public final class TokenAttributes {
     private TokenAttributes() {
     }
 
-    static String labelsJson(Map<String, String> labels) {
+    public static String labelsJson(Map<String, String> labels) {
         Map<String, String> sorted = new TreeMap<>(labels == null ? Map.of() : labels);
         if (sorted.size() > 32) {
             throw invalid("At most 32 labels.");
@@ -49,7 +49,7 @@ public final class TokenAttributes {
         }
     }
 
-    static String scopes(List<String> scopes) {
+    public static String scopes(List<String> scopes) {
         List<String> list = scopes == null ? List.of() : scopes;
         if (list.size() > 32 || list.stream().anyMatch(s -> s == null || !SCOPE.matcher(s).matches())) {
             throw invalid("scopes: at most 32 RFC 6749 scope tokens.");
@@ -61,7 +61,7 @@ public final class TokenAttributes {
         return stored == null || stored.isEmpty() ? List.of() : List.of(stored.split(" "));
     }
 
-    static String agentName(String name) {
+    public static String agentName(String name) {
         if (name != null && !AGENT_NAME.matcher(name).matches()) {
             throw invalid("agent_name: 1-128 characters of [A-Za-z0-9._-], starting with a letter or digit.");
         }

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param subject  the agent's SPIFFE ID
  * @param clientId the agent id (the OAuth2 client)
  * @param scope    space-separated granted scopes
- * @param x5tS256  thumbprint of the certificate the agent authenticated with
+ * @param x5tS256  thumbprint of the certificate the client authenticated with; null for an unbound
+ *                 bearer token (spiffe_jwt without mTLS), which then has no {@code cnf}
  */
 public record AccessTokenClaims(String issuer, String subject, String clientId, String tenant, String scope,
                                 String audience, Instant issuedAt, Instant expiresAt, String jwtId, String x5tS256) {
@@ -29,7 +30,9 @@ public record AccessTokenClaims(String issuer, String subject, String clientId, 
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", expiresAt.getEpochSecond());
         claims.put("jti", jwtId);
-        claims.put("cnf", Map.of("x5t#S256", x5tS256));
+        if (x5tS256 != null) {
+            claims.put("cnf", Map.of("x5t#S256", x5tS256));
+        }
         return claims;
     }
 }

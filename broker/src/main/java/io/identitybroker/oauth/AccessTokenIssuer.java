@@ -29,8 +29,8 @@ public class AccessTokenIssuer {
      * Who the token is for, after client authentication and the scope check.
      *
      * @param spiffeId          the subject
-     * @param x5tS256           thumbprint of the certificate the client authenticated with
-     * @param certificateExpiry the token never outlives the certificate it is bound to
+     * @param x5tS256           thumbprint of the certificate the client authenticated with; null: unbound
+     * @param certificateExpiry the token never outlives the certificate it is bound to; null when unbound
      */
     public record Grant(String tenant, String clientId, String spiffeId, String scope, String x5tS256,
                         Instant certificateExpiry) {
@@ -50,7 +50,7 @@ public class AccessTokenIssuer {
     public Issued issue(Grant grant) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant exp = now.plus(properties.getAccessTokenTtl());
-        if (grant.certificateExpiry().isBefore(exp)) {
+        if (grant.certificateExpiry() != null && grant.certificateExpiry().isBefore(exp)) {
             exp = grant.certificateExpiry().truncatedTo(ChronoUnit.SECONDS);
         }
         AccessTokenClaims claims = new AccessTokenClaims(properties.getIssuer(), grant.spiffeId(), grant.clientId(),

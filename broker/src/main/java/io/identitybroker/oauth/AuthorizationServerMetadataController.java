@@ -21,7 +21,7 @@ import java.util.Map;
 public class AuthorizationServerMetadataController {
     private final Map<String, Object> metadata;
 
-    public AuthorizationServerMetadataController(OAuthProperties properties) {
+    public AuthorizationServerMetadataController(OAuthProperties properties, SpiffeClientMethods spiffe) {
         String issuer = properties.getIssuer();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
@@ -30,7 +30,9 @@ public class AuthorizationServerMetadataController {
         m.put("jwks_uri", issuer + "/oauth2/jwks");
         m.put("grant_types_supported", List.of("client_credentials"));
         m.put("response_types_supported", List.of());
-        m.put("token_endpoint_auth_methods_supported", List.of("tls_client_auth"));
+        List<String> methods = new java.util.ArrayList<>(List.of("tls_client_auth"));
+        methods.addAll(spiffe.methodNames());
+        m.put("token_endpoint_auth_methods_supported", methods);
         m.put("tls_client_certificate_bound_access_tokens", true);
         m.put("mtls_endpoint_aliases", Map.of(
                 "token_endpoint", issuer + "/oauth2/token",

@@ -62,8 +62,10 @@ public final class CertificateBoundTokenVerifier {
     private final Duration leeway;
     private final Clock clock;
     private final VerifiedTokens verified;
+    private final boolean allowUnbound;
 
     private CertificateBoundTokenVerifier(Builder b) {
+        this.allowUnbound = b.allowUnbound;
         this.keys = b.keys;
         this.issuer = b.issuer;
         this.audiences = Set.copyOf(b.audiences);
@@ -84,6 +86,9 @@ public final class CertificateBoundTokenVerifier {
      */
     public AccessToken verify(String token, X509Certificate presented) {
         AccessToken verified = verifyIgnoringPresenter(token);
+        if (verified.x5tS256() == null) {
+            throw new InvalidAccessTokenException("missing_binding");
+        }
         if (presented == null) {
             throw new InvalidAccessTokenException("no_client_certificate");
         }
@@ -119,7 +124,8 @@ public final class CertificateBoundTokenVerifier {
 
     /**
      * Every check except the presenter's certificate: for introspection, where the caller is not
-     * the token's holder. The token must still carry a {@code cnf.x5t#S256} binding.
+     * the token's holder. The token must still carry a {@code cnf.x5t#S256} binding, unless the
+     * verifier was built with {@link Builder#allowUnbound()} (then {@link AccessToken#x5tS256()} is null).
      */
     public AccessToken verifyIgnoringPresenter(String token) {
         if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT.matcher(token).matches()) {
@@ -208,7 +214,8 @@ public final class CertificateBoundTokenVerifier {
             throw new InvalidAccessTokenException("wrong_audience");
         }
         JsonNode cnf = claims.path("cnf").path("x5t#S256");
-        if (!cnf.isTextual() || cnf.asText().isEmpty()) {
+        boolean unbound = claims.path("cnf").isMissingNode() && allowUnbound;
+        if (!unbound && (!cnf.isTextual() || cnf.asText().isEmpty())) {
             throw new InvalidAccessTokenException("missing_binding");
         }
         String subject = text(claims, "sub");
@@ -217,7 +224,7 @@ public final class CertificateBoundTokenVerifier {
             throw new InvalidAccessTokenException("malformed");
         }
         return new AccessToken(issuer, subject, clientId, text(claims, "tenant"), text(claims, "scope"), aud,
-                iat, exp, nbf, text(claims, "jti"), cnf.asText(), kid);
+                iat, exp, nbf, text(claims, "jti"), unbound ? null : cnf.asText(), kid);
     }
 
     private static JsonNode json(String part) {
@@ -285,6 +292,7 @@ public final class CertificateBoundTokenVerifier {
         private Duration leeway = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
         private int cacheSize;
+        private boolean allowUnbound;
 
         private Builder(VerificationKeys keys) {
             this.keys = Objects.requireNonNull(keys, "keys");
@@ -304,6 +312,15 @@ public final class CertificateBoundTokenVerifier {
         /** Accept any audience: only for the authorization server itself (introspection). */
         public Builder anyAudience() {
             this.anyAudience = true;
+            return this;
+        }
+
+        /**
+         * Also accept tokens without {@code cnf} (bearer tokens issued to spiffe_jwt clients without
+         * mTLS): only for introspection; {@link #verify} still refuses them.
+         */
+        public Builder allowUnbound() {
+            this.allowUnbound = true;
             return this;
         }
 

@@ -20,11 +20,11 @@ public class ClientCredentialsGrant {
     private final AccessTokenIssuer issuer;
 
     /**
-     * A client that passed {@code tls_client_auth}.
+     * A client that passed {@code tls_client_auth}, {@code spiffe_x509} or {@code spiffe_jwt}.
      *
-     * @param allowedScopes       the scopes its enrollment token gave it
-     * @param x5tS256             thumbprint of the certificate it presented
-     * @param certificateNotAfter the token will not outlive that certificate
+     * @param allowedScopes       the scopes its enrollment token (or registration) gave it
+     * @param x5tS256             thumbprint of the certificate it presented; null for spiffe_jwt without mTLS
+     * @param certificateNotAfter the token will not outlive that certificate; null when unbound
      */
     public record AuthenticatedClient(String tenant, String clientId, String spiffeId, List<String> allowedScopes,
                                       String x5tS256, Instant certificateNotAfter) {

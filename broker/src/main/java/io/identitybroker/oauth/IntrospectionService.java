@@ -2,6 +2,7 @@ package io.identitybroker.oauth;
 
 import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.BoundCertificate;
+import io.identitybroker.federation.ExternalClientService;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -28,14 +29,18 @@ public class IntrospectionService {
 
     private final CertificateBoundTokenVerifier verifier;
     private final AgentService agents;
+    private final ExternalClientService externalClients;
     private final Clock clock;
 
-    public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents, Clock clock) {
-        // The broker is not a resource server: any audience it issued for is fine here.
+    public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents,
+                                ExternalClientService externalClients, Clock clock) {
+        // The broker is not a resource server: any audience it issued for is fine here. Tokens of
+        // spiffe_jwt clients without mTLS carry no cnf; their standing is the client's registration.
         this.verifier = CertificateBoundTokenVerifier.builder(keys).issuer(properties.getIssuer())
-                .anyAudience().leeway(LEEWAY).clock(clock)
+                .anyAudience().allowUnbound().leeway(LEEWAY).clock(clock)
                 .cacheVerifiedTokens(properties.getIntrospectionVerifiedTokens()).build();
         this.agents = agents;
+        this.externalClients = externalClients;
         this.clock = clock;
     }
 
@@ -45,6 +50,13 @@ public class IntrospectionService {
         try {
             verified = verifier.verifyIgnoringPresenter(token);
         } catch (InvalidAccessTokenException e) {
+            return Optional.empty();
+        }
+        if (ExternalClientService.isClientId(verified.clientId())) {
+            return externalClients.standing(verified.clientId(), verified.tenant(), verified.subject())
+                    ? Optional.of(verified) : Optional.empty();
+        }
+        if (verified.x5tS256() == null) {
             return Optional.empty();
         }
         Instant now = clock.instant();
@@ -86,7 +98,9 @@ public class IntrospectionService {
         if (t.jwtId() != null) {
             body.put("jti", t.jwtId());
         }
-        body.put("cnf", Map.of("x5t#S256", t.x5tS256()));
+        if (t.x5tS256() != null) {
+            body.put("cnf", Map.of("x5t#S256", t.x5tS256()));
+        }
         return body;
     }
 }

@@ -26,12 +26,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /oauth2/token}: the {@code client_credentials} grant with RFC 8705 §2.1
  * {@code tls_client_auth}. The client is the agent named by {@code client_id}; it authenticates
  * with its certificate alone, through the agent-route mTLS checks
- * ({@link AgentAuthenticator#authenticateTlsClient}), on every request. Errors are RFC 6749 §5.2
+ * ({@link AgentAuthenticator#authenticateTlsClient}), on every request. External clients (foreign
+ * SPIFFE IDs) use {@code spiffe_x509} or {@code spiffe_jwt} instead ({@link SpiffeClientMethods});
+ * their responses say whether the token is certificate-bound ({@code certificate_bound}). Errors are RFC 6749 §5.2
  * JSON; every client-authentication failure is audited ({@code oauth.client_authentication.failed})
  * with the refusal code as reason; issued tokens are counted in metrics, never logged or audited.
  */
@@ -46,9 +49,11 @@ public class TokenController {
     private final ClientCertificates certificates;
     private final ClientCredentialsGrant grant;
     private final ClientAuthenticationFailures failures;
+    private final SpiffeClientMethods spiffe;
 
     public TokenController(AgentAuthenticator authenticator, ClientCertificates certificates, ClientCredentialsGrant grant,
-                           ClientAuthenticationFailures failures) {
+                           ClientAuthenticationFailures failures, SpiffeClientMethods spiffe) {
+        this.spiffe = spiffe;
         this.authenticator = authenticator;
         this.certificates = certificates;
         this.grant = grant;
@@ -69,23 +74,17 @@ public class TokenController {
             return OAuthErrors.response(e.status(), e.error(), e.getMessage());
         }
 
-        AgentPrincipal client;
+        ClientCredentialsGrant.AuthenticatedClient authenticated;
+        Optional<SpiffeClientMethods.Authenticated> external;
         try {
-            client = authenticateClient(request, form, clientId, ctx);
+            external = spiffe.authenticate(request, form, clientId, ctx);
+            authenticated = external.isPresent() ? external.get().client() : agentClient(authenticateClient(request, form, clientId, ctx));
         } catch (ClientCredentialsGrant.GrantError e) {
             return OAuthErrors.response(e.status(), e.error(), e.getMessage());
         }
-
-        Agent agent = client.agent();
-        CertificateBinding binding = client.binding();
-        List<String> allowed = Arrays.stream(agent.scopes().split(" ")).filter(s -> !s.isEmpty()).toList();
-        // A certificate replaced by rotation is accepted only until its grace ends; so is a token bound to it.
-        Instant boundUntil = binding.graceUntil() != null && binding.graceUntil().isBefore(binding.notAfter())
-                ? binding.graceUntil() : binding.notAfter();
         AccessTokenIssuer.Issued issued;
         try {
-            issued = grant.grant(form, new ClientCredentialsGrant.AuthenticatedClient(client.tenant().id(), agent.id(),
-                    agent.spiffeId(), allowed, binding.x5tS256(), boundUntil));
+            issued = grant.grant(form, authenticated);
         } catch (ClientCredentialsGrant.GrantError e) {
             return OAuthErrors.response(e.status(), e.error(), e.getMessage());
         } catch (VaultUnavailableException e) {
@@ -98,7 +97,19 @@ public class TokenController {
         response.put("token_type", "Bearer");
         response.put("expires_in", issued.expiresIn());
         response.put("scope", issued.scope());
+        external.ifPresent(e -> response.put("certificate_bound", e.certificateBound()));
         return OAuthErrors.noStore(HttpResponse.ok(response));
+    }
+
+    private static ClientCredentialsGrant.AuthenticatedClient agentClient(AgentPrincipal client) {
+        Agent agent = client.agent();
+        CertificateBinding binding = client.binding();
+        List<String> allowed = Arrays.stream(agent.scopes().split(" ")).filter(s -> !s.isEmpty()).toList();
+        // A certificate replaced by rotation is accepted only until its grace ends; so is a token bound to it.
+        Instant boundUntil = binding.graceUntil() != null && binding.graceUntil().isBefore(binding.notAfter())
+                ? binding.graceUntil() : binding.notAfter();
+        return new ClientCredentialsGrant.AuthenticatedClient(client.tenant().id(), agent.id(),
+                agent.spiffeId(), allowed, binding.x5tS256(), boundUntil);
     }
 
     /**
@@ -116,7 +127,7 @@ public class TokenController {
                     ? new ClientCredentialsGrant.GrantError(HttpStatus.BAD_REQUEST, "invalid_request",
                     "Use exactly one client authentication method: tls_client_auth, without an Authorization header or client secret.")
                     : new ClientCredentialsGrant.GrantError(HttpStatus.UNAUTHORIZED, "invalid_client",
-                    "The only supported client authentication method is tls_client_auth.");
+                    "Agents authenticate with tls_client_auth; external clients with " + String.join(" or ", spiffe.methodNames()) + ".");
         }
         try {
             return authenticator.authenticateTlsClient(request, clientId);

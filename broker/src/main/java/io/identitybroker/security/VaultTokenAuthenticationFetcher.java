@@ -60,7 +60,7 @@ public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<Ht
      */
     private static boolean isAdminRoute(HttpRequest<?> request) {
         String path = request.getPath();
-        return path.startsWith("/api/v1/tenants") || path.equals(INTROSPECTION_PATH)
+        return path.startsWith("/api/v1/tenants") || path.startsWith("/api/v1/trust-domains") || path.equals(INTROSPECTION_PATH)
                 || MetricsEndpointRule.isMetricsPath(path);
     }
 

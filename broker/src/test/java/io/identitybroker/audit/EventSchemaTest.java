@@ -35,7 +35,9 @@ class EventSchemaTest {
     static final Set<String> TYPES = Set.of("tenant.created", "tenant.updated", "agent.enrollment_token.issued",
             "agent.enrollment_token.revoked", "agent.enrollment.failed", "agent.enrolled", "agent.certificate.rotated",
             "agent.secret.rotated", "agent.secret.revoked", "agent.revoked", "agent.certificate.revoked",
-            "oauth.client_authentication.failed", "agent.jwt_svid.issued", "agent.issuance.reconciled");
+            "oauth.client_authentication.failed", "agent.jwt_svid.issued", "agent.issuance.reconciled", "federation.trust_domain.declared",
+            "federation.trust_domain.changed", "federation.trust_domain.removed", "external_client.registered",
+            "external_client.changed", "external_client.removed");
 
     @Test
     void everyTypeHasASchemaAndTheAsyncApiDocumentNamesIt() throws Exception {
@@ -47,8 +49,29 @@ class EventSchemaTest {
         }
     }
 
+    /** Declares, changes and removes a static foreign trust domain and an external client of it. */
+    private static void federationEvents(BrokerApi api, TestVault vault) throws Exception {
+        var gen = java.security.KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        var ca = io.identitybroker.testing.TestCertificates.ca(gen.generateKeyPair(), "CN=foreign");
+        Map<String, Object> bundle = Map.of("keys", List.of(Map.of("use", "x509-svid", "kty", "EC",
+                "x5c", List.of(java.util.Base64.getEncoder().encodeToString(ca.getEncoded())))));
+        String platform = vault.platformAdminToken();
+        assertEquals(201, api.post("/api/v1/trust-domains", Map.of("name", "foreign.example", "bundle", bundle), platform).status());
+        assertEquals(200, api.send("PUT", "/api/v1/trust-domains/foreign.example", Map.of("bundle", bundle), platform,
+                Map.of()).status());
+        String admin = vault.adminToken("acme");
+        BrokerApi.Response client = api.post("/api/v1/tenants/acme/external-clients",
+                Map.of("spiffe_id", "spiffe://foreign.example/w/*", "scopes", List.of("a")), admin);
+        assertEquals(201, client.status(), client.raw());
+        String path = "/api/v1/tenants/acme/external-clients/" + client.body().path("client_id").asText();
+        assertEquals(200, api.send("PATCH", path, Map.of("labels", Map.of("k", "v")), admin, Map.of()).status());
+        assertEquals(204, api.send("DELETE", path, null, admin, Map.of()).status());
+        assertEquals(204, api.send("DELETE", "/api/v1/trust-domains/foreign.example", null, platform, Map.of()).status());
+    }
+
     @Test
-    void eventsOfEveryTypeConformAndTheSchemasAreStrict(TestVault vault) {
+    void eventsOfEveryTypeConformAndTheSchemasAreStrict(TestVault vault) throws Exception {
         try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.rotation.grace", "0s",
                 "broker.issuance.reconcile-initial-delay", "1h"))) {
             BrokerApi api = broker.api();
@@ -85,6 +108,7 @@ class EventSchemaTest {
                     agent.agentId(), "spiffe://" + vault.trustDomain() + "/tenant/acme/agent/" + UUID.randomUUID(),
                     java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(3600)));
             assertEquals(1, broker.context().getBean(IssuanceReconciler.class).reconcileStale());
+            federationEvents(api, vault);
 
             List<JsonNode> events = EventContracts.events(broker);
             Set<String> types = new TreeSet<>();

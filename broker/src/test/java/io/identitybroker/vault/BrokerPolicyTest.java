@@ -60,6 +60,10 @@ class BrokerPolicyTest {
                 Map.of("data", Map.of("seq", 1, "hash", "0".repeat(64), "anchored_at", "2026-01-01T00:00:00Z")));
         assertAllowed("GET", "identity-broker-kv/data/audit-anchors/policy-test", null);
         assertAllowed("GET", "auth/token/lookup-self", null);
+        vault.request("POST", "identity-broker-kv/data/trust-domains/policy-test.example", Map.of("data", Map.of("profile", "static")));
+        assertAllowed("LIST", "identity-broker-kv/metadata/trust-domains", null);
+        assertAllowed("GET", "identity-broker-kv/data/trust-domains/policy-test.example", null);
+        vault.request("DELETE", "identity-broker-kv/metadata/trust-domains/policy-test.example", null);
         assertAllowed("POST", "auth/token/renew-self", Map.of());
     }
 

@@ -1,0 +1,24 @@
+package io.identitybroker.vault;
+
+import io.identitybroker.federation.FederationProperties;
+import io.identitybroker.federation.TrustDomainDeclarationSource;
+import jakarta.inject.Singleton;
+
+import java.util.Map;
+
+/** Foreign trust domain declarations in Vault KV v2: {@code <mount>/data/<path>/<trust domain>}. */
+@Singleton
+public class VaultKvTrustDomainDeclarations implements TrustDomainDeclarationSource {
+    private final VaultKvFolder folder;
+    private final FederationProperties properties;
+
+    public VaultKvTrustDomainDeclarations(BrokerVault vault, FederationProperties properties) {
+        this.folder = new VaultKvFolder(vault, "trust domain declaration");
+        this.properties = properties;
+    }
+
+    @Override
+    public Map<String, Map<String, String>> all() {
+        return folder.all(properties.getKvMount(), properties.getKvPath());
+    }
+}
