@@ -1,5 +1,7 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.ids.ResourceIds;
+
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -12,7 +14,6 @@ import java.util.regex.Pattern;
 public record SpiffeId(String trustDomain, List<String> segments) {
     public static final int MAX_LENGTH = 2048;
     private static final String SCHEME = "spiffe://";
-    private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
 
     public SpiffeId {
@@ -33,15 +34,7 @@ public record SpiffeId(String trustDomain, List<String> segments) {
      * no {@code a..b}.
      */
     public static boolean isTrustDomain(String value) {
-        if (value == null || !TRUST_DOMAIN.matcher(value).matches()) {
-            return false;
-        }
-        for (String label : value.split("\\.", -1)) {
-            if (label.isEmpty()) {
-                return false;
-            }
-        }
-        return true;
+        return ResourceIds.isTrustDomain(value);
     }
 
     public static SpiffeId parse(String value) {

@@ -48,6 +48,8 @@ public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
     /** The not-found problem code per id-carrying path variable; any other variable must be a plain segment. */
     private static final Map<String, String> ROW_ID_VARIABLES = Map.of(
             "agent_id", "agent_not_found", "agentId", "agent_not_found", "id", "enrollment_token_not_found");
+    /** Foreign trust domain names carry dots; they are checked by the SPIFFE trust domain rule instead. */
+    private static final String TRUST_DOMAIN_VARIABLE = "name";
     private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
@@ -84,10 +86,11 @@ public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
             String value = String.valueOf(v.getValue());
             String code = ROW_ID_VARIABLES.get(v.getKey());
             boolean wellFormed = v.getKey().equals("tenant") || (code != null ? ResourceIds.isUuid(value)
+                    : v.getKey().equals(TRUST_DOMAIN_VARIABLE) ? ResourceIds.isTrustDomain(value)
                     : PLAIN_SEGMENT.matcher(value).matches());
             if (!wellFormed) {
                 v.setValue(ResourceIds.NEVER_MINTED);
-                notFound = code != null ? code : "not_found";
+                notFound = code != null ? code : v.getKey().equals(TRUST_DOMAIN_VARIABLE) ? "trust_domain_not_found" : "not_found";
             }
         }
         String path = fill(annotation.stringValue("path").orElseThrow(), variables);

@@ -94,6 +94,21 @@ class TrustBundleTest extends BrokerTest {
         return mount;
     }
 
+    /** A mount of its own issuing CA signed by another mount's root: one tenant per mount, one root for both. */
+    private String mountUnder(String rootMount) {
+        String mount = "pki-tenants/bi" + UUID.randomUUID().toString().substring(0, 8);
+        vault.request("POST", "sys/mounts/" + mount, Map.of("type", "pki", "config", Map.of("max_lease_ttl", "87600h")));
+        String csr = vault.request("POST", mount + "/intermediate/generate/internal", Map.of("common_name",
+                "Bundle Test Intermediate " + mount, "key_type", "ec", "key_bits", 256)).path("data").path("csr").asText();
+        JsonNode signed = vault.request("POST", rootMount + "/root/sign-intermediate", Map.of("csr", csr,
+                "common_name", "Bundle Test Intermediate " + mount, "ttl", "4380h")).path("data");
+        vault.request("POST", mount + "/intermediate/set-signed", Map.of("certificate",
+                signed.path("certificate").asText() + "\n" + signed.path("issuing_ca").asText()));
+        vault.request("POST", mount + "/roles/agent", Map.of("allowed_uri_sans", "spiffe://*", "use_csr_sans", false,
+                "use_csr_common_name", false, "key_type", "any", "ttl", "1h"));
+        return mount;
+    }
+
     private void tenant(String id, String trustDomain, String mount) {
         BrokerApi.Response r = api.post("/api/v1/tenants", Map.of("id", id, "trust_domain", trustDomain, "pki_mount", mount),
                 vault.platformAdminToken());
@@ -183,7 +198,7 @@ class TrustBundleTest extends BrokerTest {
         assertTrue(second > first, first + " -> " + second);
         assertEquals(Set.of(vaultRoot(ownRoot), vaultRoot(rsaRoot)), new HashSet<>(x509Authorities(bundle(td))));
 
-        tenant("seq-c", td, ownRoot); // a tenant under a root already there: same content
+        tenant("seq-c", td, mountUnder(ownRoot)); // a tenant under a root already there: same content
         assertEquals(second, sequence(broker, td));
 
         try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase())) {
@@ -242,7 +257,8 @@ class TrustBundleTest extends BrokerTest {
         String td = "gone-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
         String doomed = mountWithOwnRoot("ec");
         tenant("gone-a", td, doomed);
-        tenant("gone-b", td, "pki-tenants/acme");
+        String kept = mountWithOwnRoot("ec");
+        tenant("gone-b", td, kept);
         long sequence = sequence(broker, td);
         assertEquals(2, x509Authorities(bundle(td)).size());
 
@@ -253,7 +269,7 @@ class TrustBundleTest extends BrokerTest {
             long partial = sequence(replica, td);
             assertTrue(partial > sequence, sequence + " -> " + partial);
             JsonNode served = replica.api().get("/spiffe/bundles/" + td, null).body();
-            assertEquals(List.of(vaultRoot("pki-tenants/acme")), x509Authorities(served), "only the roots it could read");
+            assertEquals(List.of(vaultRoot(kept)), x509Authorities(served), "only the roots it could read");
         }
     }
 }
