@@ -23,8 +23,13 @@ public final class BrokerProcess implements AutoCloseable {
         this.api = api;
     }
 
+    /**
+     * Starts a broker; a {@code micronaut.server.ssl.port} in {@code overrides} is kept (a restart on
+     * the same port, as clients that remember the URL need), else a free port is chosen.
+     */
     public static BrokerProcess start(TestVault vault, Map<String, Object> overrides) {
-        int port = TestVault.freePort();
+        Object fixedPort = overrides.get("micronaut.server.ssl.port");
+        int port = fixedPort == null ? TestVault.freePort() : Integer.parseInt(fixedPort.toString());
         Map<String, Object> props = new HashMap<>(BrokerInstance.baseProperties(vault));
         props.putAll(overrides);
         props.put("micronaut.server.ssl.port", port);

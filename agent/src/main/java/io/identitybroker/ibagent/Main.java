@@ -1,0 +1,42 @@
+package io.identitybroker.ibagent;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ib-agent}: enroll, run (the daemon), status, token, jwt-svid. */
+@Command(name = "ib-agent", mixinStandardHelpOptions = true, version = "ib-agent 0.1.0",
+        description = "Identity Broker agent: enrolls, keeps its SPIFFE X.509-SVID renewed on disk, and serves the "
+                + "SPIFFE Workload API on a unix socket.",
+        subcommands = {EnrollCommand.class, RunCommand.class, StatusCommand.class, TokenCommand.class,
+                JwtSvidCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:success", "1:unexpected error (I/O, unreadable files)", "2:usage error",
+        "3:broker unreachable or unavailable; retry later", "4:identity expired; enroll again with a new token",
+        "5:agent or secret revoked; enroll again with a new token",
+        "6:the broker refused the request (e.g. invalid token)", "7:(status) valid identity, no daemon running",
+        "8:not enrolled (no identity in --dir)"})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("ib-agent: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (e instanceof StateDir.NotEnrolledException) {
+                return ExitCodes.NOT_ENROLLED;
+            }
+            return e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.ERROR;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}
