@@ -344,6 +344,10 @@ check "broker signs with the transit key identity-broker-jwt" \
   as_broker write transit/sign/identity-broker-jwt/sha2-256 input="$(printf 'header.payload' | base64)"
 check "transit key identity-broker-jwt is ecdsa-p256" \
   bash -c "VAULT_TOKEN='$BROKER_TOKEN' BAO_TOKEN='$BROKER_TOKEN' '$BAO' read -field=type transit/keys/identity-broker-jwt | grep -qx ecdsa-p256"
+check "broker signs with the transit key identity-broker-jwt-svid" \
+  as_broker write transit/sign/identity-broker-jwt-svid/sha2-256 input="$(printf 'header.payload' | base64)"
+check "transit key identity-broker-jwt-svid is ecdsa-p256" \
+  bash -c "VAULT_TOKEN='$BROKER_TOKEN' BAO_TOKEN='$BROKER_TOKEN' '$BAO' read -field=type transit/keys/identity-broker-jwt-svid | grep -qx ecdsa-p256"
 check_fails "broker may not read sys/ (policies)" as_broker policy read identity-broker
 
 log "admin groups and policies (root token)"

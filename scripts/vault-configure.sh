@@ -286,6 +286,11 @@ setup_transit() {
     "$V" write transit/keys/identity-broker-jwt type=ecdsa-p256 >/dev/null
     log "created transit key identity-broker-jwt (ecdsa-p256)"
   fi
+  # JWT-SVIDs get a key of their own, so access tokens and JWT-SVIDs never verify as each other.
+  if ((MOUNT_CREATED)) || ! "$V" read transit/keys/identity-broker-jwt-svid >/dev/null 2>&1; then
+    "$V" write transit/keys/identity-broker-jwt-svid type=ecdsa-p256 >/dev/null
+    log "created transit key identity-broker-jwt-svid (ecdsa-p256)"
+  fi
 }
 
 # Tenant declarations the broker syncs when broker.tenants.source includes vault-kv.
@@ -496,6 +501,7 @@ vault-configure: done ($VAULT_ADDR)
   tenants          $(for t in "${TENANTS[@]}"; do printf 'pki-tenants/%s/ (role agent) ' "$t"; done)
   trust domain     $TRUST_DOMAIN
   transit key      transit/keys/identity-broker-jwt (ecdsa-p256)
+  JWT-SVID key     transit/keys/identity-broker-jwt-svid (ecdsa-p256)
   policies         ${POLICY_NAMES[*]}
   broker AppRole   auth/approle/role/identity-broker (secret_id in $SECRET_ID_FILE)
   broker TLS       $TLS_CRT, $TLS_KEY

@@ -3,7 +3,7 @@
 # Least privilege. The broker signs agent CSRs through each tenant's `agent` role (never
 # `issue`, `sign-verbatim`, or anything under `root/`), revokes certificates by serial, reads
 # CA material and CRLs for the trust bundles it serves, signs JWT access tokens with one transit
-# key, keeps its own token alive, and reads declarative tenant definitions from KV v2.
+# key and JWT-SVIDs with another, keeps its own token alive, and reads declarative tenant definitions from KV v2.
 # It gets nothing under sys/: admin authorization uses sys/capabilities-self, which every
 # token may call through the built-in `default` policy.
 
@@ -62,6 +62,22 @@ path "transit/sign/identity-broker-jwt/*" {
 
 # Public keys for the JWKS document.
 path "transit/keys/identity-broker-jwt" {
+  capabilities = ["read"]
+}
+
+# --- Transit: JWT-SVID signing (ES256), a key of its own ---
+# Never the access-token key: neither key set may verify the other's tokens.
+
+path "transit/sign/identity-broker-jwt-svid" {
+  capabilities = ["update"]
+}
+
+path "transit/sign/identity-broker-jwt-svid/*" {
+  capabilities = ["update"]
+}
+
+# Public keys for the jwt-svid entries of the SPIFFE trust bundles.
+path "transit/keys/identity-broker-jwt-svid" {
   capabilities = ["read"]
 }
 

@@ -21,6 +21,8 @@ REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO identity_broker_app;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM identity_broker_app;
 GRANT SELECT, INSERT, UPDATE ON tenants, enrollment_tokens, agents, certificate_bindings TO identity_broker_app;
+-- spiffe_sequence of each trust domain's bundle (V6): inserted once, then advanced by conditional UPDATE.
+GRANT SELECT, INSERT, UPDATE ON trust_bundles TO identity_broker_app;
 GRANT SELECT, INSERT, UPDATE ON audit_chain_heads TO identity_broker_app;
 GRANT SELECT, INSERT ON audit_events TO identity_broker_app;
 GRANT SELECT ON flyway_schema_history TO identity_broker_app;

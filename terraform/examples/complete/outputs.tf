@@ -19,6 +19,11 @@ output "secret_id" {
   sensitive   = true
 }
 
+output "jwt_svid_transit_key" {
+  description = "The transit key that signs JWT-SVIDs (never access tokens)."
+  value       = "${module.broker_access.transit_path}/keys/${module.broker_access.jwt_svid_key_name}"
+}
+
 output "jwt_transit_key" {
   description = "Transit mount and key that sign the broker's access tokens."
   value       = "${module.broker_access.transit_path}/keys/${module.broker_access.jwt_key_name}"

@@ -112,6 +112,14 @@ path "transit/keys/identity-broker-jwt/config" {
   capabilities = ["update"]
 }
 
+path "transit/keys/identity-broker-jwt-svid" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+path "transit/keys/identity-broker-jwt-svid/config" {
+  capabilities = ["update"]
+}
+
 path "identity-broker-kv/data/tenants/*" {
   capabilities = ["create", "read", "update", "delete"]
 }

@@ -36,6 +36,16 @@ resource "vault_transit_secret_backend_key" "jwt" {
   deletion_allowed       = var.jwt_key_deletion_allowed
 }
 
+# A key of its own for JWT-SVIDs, so access tokens and JWT-SVIDs never verify as each other.
+resource "vault_transit_secret_backend_key" "jwt_svid" {
+  backend                = vault_transit_secret_backend_key.jwt.backend
+  name                   = var.jwt_svid_key_name
+  type                   = "ecdsa-p256"
+  exportable             = false
+  allow_plaintext_backup = false
+  deletion_allowed       = var.jwt_key_deletion_allowed
+}
+
 # --- KV v2: declarative tenants (written by the tenant module, read by the broker) ---
 
 resource "vault_mount" "kv" {

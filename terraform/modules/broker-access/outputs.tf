@@ -18,6 +18,11 @@ output "jwt_key_name" {
   value       = vault_transit_secret_backend_key.jwt.name
 }
 
+output "jwt_svid_key_name" {
+  description = "Name of the ES256 transit key that signs JWT-SVIDs."
+  value       = vault_transit_secret_backend_key.jwt_svid.name
+}
+
 output "kv_mount_path" {
   description = "Mount path of the KV v2 engine for tenant declarations; pass it to the tenant module's kv_mount."
   value       = vault_mount.kv.path

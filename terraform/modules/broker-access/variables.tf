@@ -22,8 +22,14 @@ variable "jwt_key_name" {
   default     = "identity-broker-jwt"
 }
 
+variable "jwt_svid_key_name" {
+  description = "Name of the transit key that signs the broker's JWT-SVIDs (ES256); never the access-token key. The broker's policy grants transit/sign/identity-broker-jwt-svid."
+  type        = string
+  default     = "identity-broker-jwt-svid"
+}
+
 variable "jwt_key_deletion_allowed" {
-  description = "Allow `destroy` to delete the JWT signing key. Keep false in production (deleting it invalidates every issued access token at once); the example sets it true so it can be torn down."
+  description = "Allow `destroy` to delete the JWT signing keys (access tokens and JWT-SVIDs). Keep false in production (deleting it invalidates every issued access token at once); the example sets it true so it can be torn down."
   type        = bool
   default     = false
 }

@@ -60,6 +60,12 @@ public class OAuthProperties {
     public int getSignMaxConcurrentCalls() { return signMaxConcurrentCalls; }
     public void setSignMaxConcurrentCalls(int signMaxConcurrentCalls) { this.signMaxConcurrentCalls = Math.max(1, signMaxConcurrentCalls); }
 
+    /** The access-token signing key with its refresh and batching settings. */
+    public TransitKeySettings accessTokenKey() {
+        return new TransitKeySettings(transitMount, transitKey, keyRefreshMinInterval, signBatchMaxSize, signBatchMaxWait,
+                signMaxConcurrentCalls, "token signing", "broker.oauth.transit");
+    }
+
     /** The {@code aud} of tokens for a tenant. */
     public String audienceFor(String tenant) {
         return tenantAudiences.getOrDefault(tenant, issuer);

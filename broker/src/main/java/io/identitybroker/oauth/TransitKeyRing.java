@@ -8,6 +8,7 @@ import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,11 +47,11 @@ public class TransitKeyRing implements VerificationKeys {
      * @param keys          public key per {@code kid}, oldest version first
      */
     public record KeySet(int latestVersion, Map<String, ECPublicKey> keys, Instant readAt) {
-        static final KeySet EMPTY = new KeySet(0, Map.of(), Instant.EPOCH);
+        public static final KeySet EMPTY = new KeySet(0, Map.of(), Instant.EPOCH);
     }
 
     private final BrokerVault vault;
-    private final OAuthProperties properties;
+    private final TransitKeySettings settings;
     private final VaultProperties vaultProperties;
     private final Clock clock;
     private final Pattern kidPattern;
@@ -58,20 +59,28 @@ public class TransitKeyRing implements VerificationKeys {
     private volatile KeySet current = KeySet.EMPTY;
     private volatile Instant lastAttempt = Instant.EPOCH;
 
+    /** The access-token key ({@code broker.oauth.transit-*}), the bean the OAuth endpoints use. */
+    @Inject
     public TransitKeyRing(BrokerVault vault, OAuthProperties properties, VaultProperties vaultProperties, Clock clock,
+                          MeterRegistry metrics) {
+        this(vault, properties.accessTokenKey(), vaultProperties, clock, metrics);
+    }
+
+    /** A ring for another transit key; its owner refreshes it periodically (this is then not a scheduled bean). */
+    public TransitKeyRing(BrokerVault vault, TransitKeySettings settings, VaultProperties vaultProperties, Clock clock,
                           MeterRegistry metrics) {
         this.vault = vault;
         this.vaultProperties = vaultProperties;
-        this.reads = Counter.builder("broker.oauth.transit.key.reads").description("reads of the signing key's public versions")
+        this.reads = Counter.builder(settings.metricPrefix() + ".key.reads").description("reads of the signing key's public versions")
                 .register(metrics);
-        this.properties = properties;
+        this.settings = settings;
         this.clock = clock;
-        this.kidPattern = Pattern.compile(Pattern.quote(properties.getTransitKey()) + "-v([1-9][0-9]{0,8})");
+        this.kidPattern = Pattern.compile(Pattern.quote(settings.key()) + "-v([1-9][0-9]{0,8})");
     }
 
     /** The {@code kid} of a transit key version. */
     public String kid(int version) {
-        return properties.getTransitKey() + "-v" + version;
+        return settings.key() + "-v" + version;
     }
 
     /**
@@ -85,15 +94,20 @@ public class TransitKeyRing implements VerificationKeys {
         }
         keys = refreshUnlessRecent();
         if (keys.latestVersion() == 0) {
-            throw new VaultUnavailableException("The token signing keys could not be read from Vault yet; try again later.",
+            throw new VaultUnavailableException("The " + settings.purpose() + " keys could not be read from Vault yet; try again later.",
                     vaultProperties.getRetryAfter(), null);
         }
         return keys;
     }
 
+    /** The key set as last read, without ever calling Vault (empty before the first successful read). */
+    public KeySet current() {
+        return current;
+    }
+
     /** Reads the key unless a read was attempted within {@code key-refresh-min-interval}; concurrent callers share one read. */
     private synchronized KeySet refreshUnlessRecent() {
-        if (clock.instant().isBefore(lastAttempt.plus(properties.getKeyRefreshMinInterval()))) {
+        if (clock.instant().isBefore(lastAttempt.plus(settings.keyRefreshMinInterval()))) {
             return current;
         }
         return refresh();
@@ -103,11 +117,11 @@ public class TransitKeyRing implements VerificationKeys {
     public synchronized KeySet refresh() {
         lastAttempt = clock.instant();
         reads.increment();
-        String path = properties.getTransitMount() + "/keys/" + properties.getTransitKey();
+        String path = settings.mount() + "/keys/" + settings.key();
         JsonNode data = vault.call("transit key read", true, v -> VaultJson.data(v.logical().read(path)));
         KeySet keys = parse(data);
         if (keys.latestVersion() != current.latestVersion() || !keys.keys().keySet().equals(current.keys().keySet())) {
-            LOG.info("Token signing keys: {} (latest v{})", keys.keys().keySet(), keys.latestVersion());
+            LOG.info("Transit keys for {}: {} (latest v{})", settings.purpose(), keys.keys().keySet(), keys.latestVersion());
         }
         current = keys;
         return keys;
@@ -115,11 +129,11 @@ public class TransitKeyRing implements VerificationKeys {
 
     /** The periodic read; a failure keeps the previous keys and is retried at the next tick. */
     @Scheduled(fixedDelay = "${broker.oauth.key-refresh-interval:60s}", initialDelay = "${broker.oauth.key-refresh-interval:60s}")
-    void refreshPeriodically() {
+    public void refreshPeriodically() {
         try {
             refresh();
         } catch (RuntimeException e) {
-            LOG.warn("Could not re-read the token signing keys ({}); keeping the previous ones", e.getClass().getSimpleName());
+            LOG.warn("Could not re-read the {} keys ({}); keeping the previous ones", settings.purpose(), e.getClass().getSimpleName());
         }
     }
 
@@ -154,7 +168,7 @@ public class TransitKeyRing implements VerificationKeys {
 
     private KeySet parse(JsonNode data) {
         if (!"ecdsa-p256".equals(data.path("type").asText())) {
-            throw new IllegalStateException("transit key " + properties.getTransitKey() + " is not ecdsa-p256");
+            throw new IllegalStateException("transit key " + settings.key() + " is not ecdsa-p256");
         }
         int latest = data.path("latest_version").asInt(0);
         // Versions below min_decryption_version no longer verify in transit; below min_available_version they are gone.
@@ -168,7 +182,7 @@ public class TransitKeyRing implements VerificationKeys {
             }
         }
         if (!byVersion.containsKey(latest)) {
-            throw new IllegalStateException("transit key " + properties.getTransitKey() + " has no public key for its latest version");
+            throw new IllegalStateException("transit key " + settings.key() + " has no public key for its latest version");
         }
         Map<String, ECPublicKey> keys = new LinkedHashMap<>();
         byVersion.forEach((version, key) -> keys.put(kid(version), key));

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -51,24 +52,33 @@ public class VaultTransitTokenSigner implements TokenSigner {
 
     private final BrokerVault vault;
     private final TransitKeyRing ring;
-    private final OAuthProperties properties;
+    private final TransitKeySettings settings;
     private final VaultProperties vaultProperties;
     private final CoalescingBatcher<String, Signed> batcher;
     private final Counter calls;
     private final Counter signatures;
     private final DistributionSummary batchSizes;
 
+    /** The access-token signer ({@code broker.oauth.*}), the bean behind {@link TokenSigner}. */
+    @Inject
     public VaultTransitTokenSigner(BrokerVault vault, TransitKeyRing ring, OAuthProperties properties,
+                                   VaultProperties vaultProperties, MeterRegistry metrics) {
+        this(vault, ring, properties.accessTokenKey(), vaultProperties, metrics);
+    }
+
+    /** A signer for another transit key, with that key's own ring; its owner must {@link #close()} it. */
+    public VaultTransitTokenSigner(BrokerVault vault, TransitKeyRing ring, TransitKeySettings settings,
                                    VaultProperties vaultProperties, MeterRegistry metrics) {
         this.vault = vault;
         this.ring = ring;
-        this.properties = properties;
+        this.settings = settings;
         this.vaultProperties = vaultProperties;
-        this.calls = Counter.builder("broker.oauth.transit.sign.calls").description("transit/sign requests").register(metrics);
-        this.signatures = Counter.builder("broker.oauth.transit.signatures").description("signatures made by transit").register(metrics);
-        this.batchSizes = DistributionSummary.builder("broker.oauth.transit.sign.batch.size").register(metrics);
-        this.batcher = new CoalescingBatcher<>("transit-sign", this::signBatch, properties.getSignBatchMaxSize(),
-                properties.getSignBatchMaxWait(), properties.getSignMaxConcurrentCalls(), 10_000);
+        String prefix = settings.metricPrefix();
+        this.calls = Counter.builder(prefix + ".sign.calls").description("transit/sign requests").register(metrics);
+        this.signatures = Counter.builder(prefix + ".signatures").description("signatures made by transit").register(metrics);
+        this.batchSizes = DistributionSummary.builder(prefix + ".sign.batch.size").register(metrics);
+        this.batcher = new CoalescingBatcher<>("transit-sign-" + settings.key(), this::signBatch, settings.signBatchMaxSize(),
+                settings.signBatchMaxWait(), settings.signMaxConcurrentCalls(), 10_000);
     }
 
     @Override
@@ -95,7 +105,7 @@ public class VaultTransitTokenSigner implements TokenSigner {
     private List<Signed> signBatch(List<String> inputs) {
         calls.increment();
         batchSizes.record(inputs.size());
-        String path = properties.getTransitMount() + "/sign/" + properties.getTransitKey();
+        String path = settings.mount() + "/sign/" + settings.key();
         Map<String, Object> body = new HashMap<>();
         body.put("hash_algorithm", "sha2-256");
         body.put("marshaling_algorithm", "jws");
@@ -106,7 +116,7 @@ public class VaultTransitTokenSigner implements TokenSigner {
             inputs.forEach(i -> batch.add(new JsonObject().add("input", base64(i))));
             body.put("batch_input", batch);
         }
-        JsonNode data = vault.call("token signing", true, v -> VaultJson.data(v.logical().write(path, body)));
+        JsonNode data = vault.call(settings.purpose(), true, v -> VaultJson.data(v.logical().write(path, body)));
         List<Signed> out = new ArrayList<>(inputs.size());
         if (inputs.size() == 1) {
             out.add(signed(data));
@@ -173,7 +183,7 @@ public class VaultTransitTokenSigner implements TokenSigner {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         batcher.close();
     }
 }

@@ -67,6 +67,9 @@ class AuditGrantsOnPostgresTest {
             assertEquals(200, r.status(), r.raw());
             BrokerApi.Response verify = broker.api().get("/api/v1/tenants/acme/audit-events/verify", vault.adminToken("acme"));
             assertTrue(verify.body().path("valid").asBoolean());
+            // The bundle's sequence row is written under the app role's grants (trust_bundles).
+            BrokerApi.Response bundle = broker.api().get("/spiffe/bundles/" + vault.trustDomain(), null);
+            assertEquals(200, bundle.status(), bundle.raw());
         }
         try (Connection c = DriverManager.getConnection(url, app, "app-pw"); Statement s = c.createStatement()) {
             SQLException update = assertThrows(SQLException.class, () -> s.executeUpdate("UPDATE audit_events SET actor = 'x'"));

@@ -33,7 +33,7 @@ class EventSchemaTest {
     static final Set<String> TYPES = Set.of("tenant.created", "tenant.updated", "agent.enrollment_token.issued",
             "agent.enrollment_token.revoked", "agent.enrollment.failed", "agent.enrolled", "agent.certificate.rotated",
             "agent.secret.rotated", "agent.secret.revoked", "agent.revoked", "agent.certificate.revoked",
-            "oauth.client_authentication.failed");
+            "oauth.client_authentication.failed", "agent.jwt_svid.issued");
 
     @Test
     void everyTypeHasASchemaAndTheAsyncApiDocumentNamesIt() throws Exception {
@@ -69,6 +69,8 @@ class EventSchemaTest {
                     null, agent.basic()).status(), "grace 0: the old certificate is revoked at once");
             EnrolledAgent other = EnrolledAgent.enroll(f, "acme");
             BrokerApi otherClient = other.mtls(broker, vault);
+            assertEquals(200, otherClient.send("POST", other.path() + "/jwt-svids", Map.of("audience", List.of("a")),
+                    null, other.basic()).status());
             assertEquals(200, otherClient.send("POST", other.path() + "/rotate-secret", null, null, other.basic()).status());
             assertEquals(401, otherClient.send("POST", other.path() + "/rotate-secret", null, null, other.basic()).status());
             String admin = vault.adminToken("acme");

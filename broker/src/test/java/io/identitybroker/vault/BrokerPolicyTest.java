@@ -51,6 +51,9 @@ class BrokerPolicyTest {
         assertAllowed("POST", "transit/sign/identity-broker-jwt",
                 Map.of("input", Base64.getEncoder().encodeToString("payload".getBytes()), "marshaling_algorithm", "jws"));
         assertAllowed("GET", "transit/keys/identity-broker-jwt", null);
+        assertAllowed("POST", "transit/sign/identity-broker-jwt-svid/sha2-256",
+                Map.of("input", Base64.getEncoder().encodeToString("payload".getBytes()), "marshaling_algorithm", "jws"));
+        assertAllowed("GET", "transit/keys/identity-broker-jwt-svid", null);
         assertAllowed("GET", "auth/token/lookup-self", null);
         assertAllowed("POST", "auth/token/renew-self", Map.of());
     }
@@ -77,6 +80,12 @@ class BrokerPolicyTest {
         forbidden.put("GET transit/export/signing-key/identity-broker-jwt", null);
         forbidden.put("POST transit/keys/identity-broker-jwt/rotate", Map.of());
         forbidden.put("POST transit/keys/identity-broker-jwt/config", Map.of("exportable", true));
+        forbidden.put("GET transit/export/signing-key/identity-broker-jwt-svid", null);
+        forbidden.put("POST transit/keys/identity-broker-jwt-svid/rotate", Map.of());
+        forbidden.put("POST transit/keys/identity-broker-jwt-svid/config", Map.of("deletion_allowed", true));
+        forbidden.put("POST transit/verify/identity-broker-jwt-svid", Map.of("input", "eA==", "signature", "vault:v1:eA=="));
+        forbidden.put("POST transit/keys/identity-broker-jwt-svid-evil", Map.of("type", "ecdsa-p256")); // no new keys by prefix
+        forbidden.put("POST transit/sign/identity-broker-jwt-svid-evil", Map.of("input", "eA=="));
         forbidden.put("GET secret/data/anything", null);                                        // other secrets
         forbidden.put("GET identity/entity/name/acme-admin", null);
         forbidden.put("POST auth/token/create", Map.of("policies", List.of("platform-admin")));
@@ -89,6 +98,7 @@ class BrokerPolicyTest {
         }
         assertEquals(200, vault.requestAs(vault.rootToken(), "GET", "transit/keys/identity-broker-jwt", null).status(),
                 "sanity: the paths exist, so the 403s are the policy's");
+        assertEquals(200, vault.requestAs(vault.rootToken(), "GET", "transit/keys/identity-broker-jwt-svid", null).status());
     }
 
     private static void assertAllowed(String method, String path, Map<String, Object> body) {
