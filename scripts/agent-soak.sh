@@ -6,7 +6,7 @@
 # Prints the failed-request count, the daemon's resident memory over time and the time from
 # start to a served socket. Exit 0 when there was no failed request.
 #
-#   scripts/agent-soak.sh [--rotations N] [--ttl 3s] [--keep]
+#   scripts/agent-soak.sh [--rotations N] [--ttl 6s] [--renew-at 0.6667] [--keep]
 #
 # Needs java, curl, openssl, python3; builds the jars when missing (mvn package).
 set -euo pipefail
@@ -15,11 +15,12 @@ cd "$root"
 log() { printf 'agent-soak: %s\n' "$*" >&2; }
 die() { printf 'agent-soak: error: %s\n' "$*" >&2; exit 1; }
 
-rotations=100 ttl=3s keep=0
+rotations=100 ttl=6s renew_at=0.6667 keep=0
 while (($#)); do
   case "$1" in
     --rotations) rotations="$2"; shift ;;
     --ttl) ttl="$2"; shift ;;
+    --renew-at) renew_at="$2"; shift ;;
     --keep) keep=1 ;;
     -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die "unknown option $1" ;;
@@ -107,7 +108,7 @@ openssl s_server -quiet -accept "127.0.0.1:$server_port" -cert "$BROKER_TLS_CERT
 server_pid=$!
 
 t0="$(now_ms)"
-scripts/ib-agent run --dir "$dir" --exec "true" >"$work/agent.log" 2>&1 &
+scripts/ib-agent run --dir "$dir" --renew-at "$renew_at" --exec "true" >"$work/agent.log" 2>&1 &
 agent_pid=$!
 until [[ -S "$dir/agent.sock" ]]; do
   kill -0 "$agent_pid" 2>/dev/null || { cat "$work/agent.log" >&2; die "the daemon exited"; }
@@ -148,6 +149,6 @@ failed requests:    $failed
 socket served after: ${socket_ms} ms
 daemon RSS at end:  $((r / 1024)) MiB (max sampled $((rss_max / 1024)) MiB)
 RSS by rotations:   ${rss_series[*]}
-certificate ttl:    $ttl (+1 s backdating)
+certificate ttl:    $ttl (+1 s backdating), renewal at $renew_at of the lifetime
 EOF
 ((failed == 0))

@@ -83,7 +83,8 @@ public final class Daemon {
                 expired(svid);
                 return exit.get();
             }
-            identity = new Identity(info, svid, SpiffeBundle.ofRoots(info.trustDomain(), svid.bundle()));
+            identity = new Identity(info, svid, state.bundle(info.trustDomain())
+                    .orElse(SpiffeBundle.ofRoots(info.trustDomain(), svid.bundle())));
             server = WorkloadApiServer.start(settings.socket(), settings.socketGroup(),
                     new WorkloadApiService(identity, new JwtSvids(audience ->
                             BrokerClient.mtls(info.brokerUrl(), info.caFile(), identity.snapshot().svid())
@@ -305,6 +306,7 @@ public final class Daemon {
                 if (rootsChanged) {
                     state.publish(svid);
                 }
+                state.writeBundle(fetched);
                 identity.update(svid, fetched);
                 Log.info("trust bundle updated: sequence=" + fetched.sequence() + " x509_roots=" + fetched.x509Roots().size()
                         + " jwt_keys=" + (fetched.hasJwtKeys() ? "yes" : "no"));

@@ -90,8 +90,10 @@ public final class EnrollCommand implements Callable<Integer> {
             }
             AgentInfo info = new AgentInfo(issued.agentId(), issued.spiffeId(), AgentInfo.tenantOf(issued.spiffeId()),
                     broker, caPath, type.label(), svid.serial(), svid.notAfter());
+            SpiffeBundle bundle = null;
             try {
-                svid = svid.withBundle(Bundles.fetchOrChainRoots(client, info.trustDomain(), svid).x509Roots());
+                bundle = Bundles.fetchOrChainRoots(client, info.trustDomain(), svid);
+                svid = svid.withBundle(bundle.x509Roots());
             } catch (IOException e) { // the token is spent: keep the identity, with the chain's roots for now
                 Log.warn("trust bundle not fetched (" + e.getMessage() + "); using the roots of the certificate chain");
             }
@@ -99,6 +101,9 @@ public final class EnrollCommand implements Callable<Integer> {
             state.writeSecret(issued.agentSecret());
             state.publish(svid);
             state.writeInfo(info);
+            if (bundle != null) {
+                state.writeBundle(bundle);
+            }
             Log.info("enrolled " + issued.spiffeId() + " serial=" + svid.serial() + " not_after=" + svid.notAfter()
                     + " dir=" + state.path());
             System.out.println(issued.spiffeId());

@@ -133,7 +133,9 @@ public final class JwtSvids {
         if (!aud.contains(audience)) {
             throw new InvalidToken("audience mismatch");
         }
-        return new Validated(sub, new java.util.LinkedHashMap<>(claims.toJSONObject()));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(claims.toJSONObject());
+        out.put("aud", aud); // always a list, as the JWT-SVID carries it
+        return new Validated(sub, out);
     }
 
     private static java.security.Key keyOf(JWK jwk) throws JOSEException {

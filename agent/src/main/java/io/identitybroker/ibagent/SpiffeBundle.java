@@ -54,6 +54,33 @@ public record SpiffeBundle(String trustDomain, List<X509Certificate> x509Roots, 
         return new SpiffeBundle(trustDomain, roots, "{\"keys\":[]}", 0, DEFAULT_REFRESH);
     }
 
+    /** The bundle as JSON again (x509-svid entries carry only {@code x5c}), for {@code bundle.json} in the state directory. */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode keys = root.putArray("keys");
+        for (String der : encoded(x509Roots)) {
+            ObjectNode k = keys.addObject();
+            k.put("use", "x509-svid");
+            k.putArray("x5c").add(der);
+        }
+        try {
+            JSON.readTree(jwtKeysJson).path("keys").forEach(keys::add);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        root.put("spiffe_sequence", sequence);
+        root.put("spiffe_refresh_hint", refreshHint.toSeconds());
+        return root.toString();
+    }
+
+    public static SpiffeBundle parse(String trustDomain, String json) {
+        try {
+            return parse(trustDomain, JSON.readTree(json));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("unreadable bundle JSON", e);
+        }
+    }
+
     public boolean hasJwtKeys() {
         try {
             return JSON.readTree(jwtKeysJson).path("keys").size() > 0;

@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  *   agent_secret    0600, replaced by rename(2)
  *   agent.json      identity and broker (no secret)
  *   status.json     the daemon's state, last error, next renewal
+ *   bundle.json     the trust bundle last fetched (roots and JWT keys)
  * </pre>
  * A reader that resolves {@code current} once and reads the files of that version always gets a
  * matching key and certificate; a version stays on disk for two more switches, so a slow reader
@@ -48,6 +49,7 @@ public final class StateDir {
     public static final String SECRET = "agent_secret";
     public static final String INFO = "agent.json";
     public static final String STATUS = "status.json";
+    public static final String BUNDLE_JSON = "bundle.json";
     public static final String CURRENT = "current";
     static final String VERSIONS = ".svid";
     private static final int KEEP_VERSIONS = 3;
@@ -88,7 +90,7 @@ public final class StateDir {
 
     public AgentInfo info() throws IOException {
         try {
-            return JSON.readValue(file(INFO).toFile(), AgentInfo.class);
+            return JSON.readValue(Files.readAllBytes(file(INFO)), AgentInfo.class);
         } catch (NoSuchFileException e) {
             throw new NotEnrolledException(dir);
         }
@@ -205,12 +207,25 @@ public final class StateDir {
 
     /** Removes everything the agent wrote (before a forced enrollment). */
     public void clearIdentity() throws IOException {
-        for (String f : List.of(CERT, KEY, BUNDLE, CURRENT, SECRET, INFO, STATUS)) {
+        for (String f : List.of(CERT, KEY, BUNDLE, CURRENT, SECRET, INFO, STATUS, BUNDLE_JSON)) {
             Files.deleteIfExists(file(f));
         }
         if (Files.exists(file(VERSIONS))) {
             deleteTree(file(VERSIONS));
         }
+    }
+
+    /** The last trust bundle fetched from the broker (X.509 roots and JWT keys), if any. */
+    public Optional<SpiffeBundle> bundle(String trustDomain) {
+        try {
+            return Optional.of(SpiffeBundle.parse(trustDomain, Files.readString(file(BUNDLE_JSON))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public void writeBundle(SpiffeBundle bundle) throws IOException {
+        AtomicFiles.write(file(BUNDLE_JSON), bundle.toJson().getBytes(StandardCharsets.UTF_8), AtomicFiles.READABLE);
     }
 
     public Optional<DaemonStatus> status() {

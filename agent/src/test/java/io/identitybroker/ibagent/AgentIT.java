@@ -85,7 +85,7 @@ class AgentIT {
         work = Files.createTempDirectory("ib-agent-it-");
         brokerDb = work.resolve("db");
         brokerPort = TestVault.freePort();
-        certificateLifetime("6s");
+        certificateLifetime("12s");
         broker = startBroker();
         fixtures = new Fixtures(broker.api(), vault);
         fixtures.tenant("acme");
@@ -125,6 +125,12 @@ class AgentIT {
         verifies(files.chain(), files.bundle());
         assertTrue(Pem.matches(files.key(), files.chain().get(0).getPublicKey()), "the key is the certificate's");
         assertEquals(spiffeId, uriSan(files.chain().get(0)));
+
+        // svid_bundle.pem holds the roots the broker's bundle endpoint publishes.
+        BrokerApi.Response pem = broker.api().send("GET", "/spiffe/bundles/" + vault.trustDomain(), null, null,
+                Map.of("Accept", "application/x-pem-file"));
+        assertEquals(200, pem.status(), pem.raw());
+        assertEquals(Pem.parseCertificates(pem.raw()), files.bundle());
 
         JsonNode info = JSON.readTree(dir.resolve("agent.json").toFile());
         assertEquals(spiffeId, info.path("spiffe_id").asText());
@@ -201,8 +207,9 @@ class AgentIT {
         fastLog = work.resolve("daemon.log");
         hookLog = work.resolve("hook.log");
         long t0 = System.nanoTime();
-        fastDaemon = AgentCli.start(fastLog, "run", "--dir", fastDir.toString(), "--retry-initial", "200ms", "--retry-max", "2s",
-                "--exec", "echo rotated >> " + hookLog);
+        // Renewal at 30 % of 13 s: a rotation every ~4 s, with 9 s to spare on a loaded machine.
+        fastDaemon = AgentCli.start(fastLog, "run", "--dir", fastDir.toString(), "--renew-at", "0.3", "--renew-jitter", "0.03",
+                "--retry-initial", "200ms", "--retry-max", "2s", "--exec", "echo rotated >> " + hookLog);
         daemons.add(fastDaemon);
         Path socket = fastDir.resolve("agent.sock");
         await("the socket", Duration.ofSeconds(30), () -> Files.exists(socket));
@@ -259,7 +266,72 @@ class AgentIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
+    void goSpiffeFetchesAJwtSvidAndValidatesItAgainstTheJwtBundleFromTheSocket() throws Exception {
+        Path probe = GoTools.probe();
+        Process p = new ProcessBuilder(probe.toString(), "jwt", "-socket", "unix://" + fastDir.resolve("agent.sock"),
+                "-audience", "billing", "-audience", "orders", "-timeout", "60s").redirectErrorStream(true).start();
+        assertTrue(p.waitFor(70, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        JsonNode r = JSON.readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+        String spiffeId = JSON.readTree(fastDir.resolve("agent.json").toFile()).path("spiffe_id").asText();
+        assertEquals(spiffeId, r.path("spiffe_id").asText());
+        assertEquals(spiffeId, r.path("validated_remotely_as").asText());
+        assertTrue(r.path("wrong_audience_refused").asBoolean(), out);
+        assertTrue(r.path("jwt_authorities").asInt() >= 1, out);
+    }
+
+    @Test
+    @Order(15)
+    void goSpiffesFederationClientReadsTheSameRootsFromTheBundleEndpoint() throws Exception {
+        Path probe = GoTools.probe();
+        Process p = new ProcessBuilder(probe.toString(), "federation", "-url", brokerUrl() + "/spiffe/bundles/" + vault.trustDomain(),
+                "-trust-domain", vault.trustDomain(), "-ca-file", vault.env("IB_ROOT_CA_FILE")).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        JsonNode r = JSON.readTree(out.lines().reduce((a, b) -> b).orElseThrow());
+        List<String> expected = new ArrayList<>();
+        for (X509Certificate root : SvidFiles.read(fastDir).bundle()) {
+            expected.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(root.getEncoded())));
+        }
+        List<String> fetched = new ArrayList<>();
+        r.path("x509_roots_sha256").forEach(n -> fetched.add(n.asText()));
+        assertEquals(new HashSet<>(expected), new HashSet<>(fetched), out);
+    }
+
+    @Test
+    @Order(16)
+    void jwtSvidsThroughTheSocketAndTheCommandLineValidateAndForgeriesAreRefused() throws Exception {
+        AgentCli.Result cli = AgentCli.run("jwt-svid", "--dir", fastDir.toString(), "--audience", "reports");
+        assertEquals(0, cli.exit(), cli.stderr());
+        String token = cli.stdout().strip();
+        try (WorkloadApiClient client = new WorkloadApiClient(fastDir.resolve("agent.sock"))) {
+            Workload.ValidateJWTSVIDResponse v = client.stub(true).validateJWTSVID(Workload.ValidateJWTSVIDRequest.newBuilder()
+                    .setAudience("reports").setSvid(token).build());
+            assertEquals(JSON.readTree(fastDir.resolve("agent.json").toFile()).path("spiffe_id").asText(), v.getSpiffeId());
+            assertEquals("reports", v.getClaims().getFieldsOrThrow("aud").getListValue().getValues(0).getStringValue());
+
+            String[] parts = token.split("\\.");
+            String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+            for (String[] c : new String[][]{{forged, "reports"}, {token, "someone-else"}}) {
+                StatusRuntimeException e = null;
+                try {
+                    client.stub(true).validateJWTSVID(Workload.ValidateJWTSVIDRequest.newBuilder().setSvid(c[0]).setAudience(c[1]).build());
+                } catch (StatusRuntimeException refused) {
+                    e = refused;
+                }
+                assertTrue(e != null && e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT, String.valueOf(e));
+            }
+            Workload.JWTSVIDResponse first = client.stub(true).fetchJWTSVID(Workload.JWTSVIDRequest.newBuilder().addAudience("x").build());
+            Workload.JWTSVIDResponse again = client.stub(true).fetchJWTSVID(Workload.JWTSVIDRequest.newBuilder().addAudience("x").build());
+            assertEquals(first.getSvids(0).getSvid(), again.getSvids(0).getSvid(), "cached until close to expiry");
+        }
+    }
+
+    @Test
+    @Order(20)
     void tenRotationsInARowWithoutOneFailedMtlsRequest() throws Exception {
         long start = rotations(fastDir);
         SvidFiles.Read initial = SvidFiles.read(fastDir);
@@ -318,7 +390,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(20)
+    @Order(25)
     void aStoppedBrokerIsRetriedWithBackoffAndTheIdentityIsNeverLostOrMismatchedOnDisk() throws Exception {
         // Long enough to outlive a broker restart (renewal at a tenth of 60 s); its own daemon.
         certificateLifetime("60s");
