@@ -71,9 +71,11 @@ log "dev OpenBao on 127.0.0.1:$vault_port"
 VAULT_DEV_PORT="$vault_port" IB_STATE_DIR="$vault_state" IB_DEV_TENANTS=acme bash scripts/vault-dev.sh >"$work/vault-dev.out" 2>&1 \
   || { cat "$work/vault-dev.out" >&2; die "vault-dev.sh failed"; }
 set -a; . "$vault_state/env"; set +a
-bao="$(bash scripts/lib/ensure-bao.sh)"
 # A role of a few seconds (backdated 1 s instead of 30 s, so the lifetime is the ttl + 1 s).
-"$bao" write pki-tenants/acme/roles/agent ttl="$ttl" max_ttl="$ttl" not_before_duration=1s >/dev/null
+# A role write replaces the whole role: read it, change three fields, write it back.
+curl -fsS -H "X-Vault-Token: $VAULT_TOKEN" "$VAULT_ADDR/v1/pki-tenants/acme/roles/agent" |
+  python3 -c 'import json,sys; d={k:v for k,v in json.load(sys.stdin)["data"].items() if v is not None}; d.update(ttl=sys.argv[1], max_ttl=sys.argv[1], not_before_duration="1s"); print(json.dumps(d))' "$ttl" |
+  curl -fsS -o /dev/null -H "X-Vault-Token: $VAULT_TOKEN" -X POST --data-binary @- "$VAULT_ADDR/v1/pki-tenants/acme/roles/agent"
 
 broker_port="$(free_port)"
 mkdir -p "$work/broker"
@@ -91,12 +93,19 @@ for _ in $(seq 1 180); do
   kill -0 "$broker_pid" 2>/dev/null || { tail -30 "$work/broker.log" >&2; die "the broker exited"; }
   sleep 0.5
 done
-curl -sS -m 20 --cacert "$IB_ROOT_CA_FILE" -o /dev/null -X POST "$B/api/v1/tenants" -H "Authorization: Bearer $IB_PLATFORM_ADMIN_TOKEN" \
-  -H 'Content-Type: application/json' -d "{\"id\":\"acme\",\"display_name\":\"Acme\",\"trust_domain\":\"$IB_TRUST_DOMAIN\"}"
-curl -sS -m 20 --cacert "$IB_ROOT_CA_FILE" -X POST "$B/api/v1/tenants/acme/enrollment-tokens" \
+code="$(curl -sS -m 30 --cacert "$IB_ROOT_CA_FILE" -o "$work/tenant.json" -w '%{http_code}' -X POST "$B/api/v1/tenants" \
+  -H "Authorization: Bearer $IB_PLATFORM_ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"id\":\"acme\",\"display_name\":\"Acme\",\"trust_domain\":\"$IB_TRUST_DOMAIN\"}")"
+[[ "$code" == 201 ]] || die "creating tenant acme answered $code: $(cat "$work/tenant.json")"
+code="$(curl -sS -m 30 --cacert "$IB_ROOT_CA_FILE" -o "$work/token.json" -w '%{http_code}' -X POST "$B/api/v1/tenants/acme/enrollment-tokens" \
   -H "Authorization: Bearer $IB_ADMIN_TOKEN_ACME" -H 'Content-Type: application/json' \
-  -d '{"ttl_seconds":600,"max_uses":1,"agent_name":"soak"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' >"$work/token"
+  -d '{"ttl_seconds":600,"max_uses":1,"agent_name":"soak","scopes":["orders.read"]}')"
+[[ "$code" == 201 ]] || die "issuing an enrollment token answered $code: $(cat "$work/token.json")"
+python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/token.json" >"$work/token"
 
+# The daemon runs from a copy of the jar, so a rebuild during the soak cannot pull it away.
+cp agent/target/ib-agent.jar "$work/ib-agent.jar"
+export IB_AGENT_JAR="$work/ib-agent.jar"
 dir="$work/agent"
 log "enrolling into $dir"
 scripts/ib-agent enroll --broker "$B" --ca-file "$IB_ROOT_CA_FILE" --token-file "$work/token" --dir "$dir" >/dev/null

@@ -40,6 +40,13 @@ import java.util.Map;
 public final class BrokerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Shared by every client: a client per SVID must not bring its own worker threads. */
+    private static final java.util.concurrent.ExecutorService WORKERS = new java.util.concurrent.ThreadPoolExecutor(0, 4,
+            30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+        Thread t = new Thread(r, "ib-agent-http");
+        t.setDaemon(true);
+        return t;
+    }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
     private final String base;
     private final HttpClient http;
@@ -187,7 +194,7 @@ public final class BrokerClient {
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(keyManagers, tmf.getTrustManagers(), null);
-            return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
+            return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).executor(WORKERS)
                     .connectTimeout(Duration.ofSeconds(3)).build();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the CA file " + caFile + ": " + e.getMessage(), e);

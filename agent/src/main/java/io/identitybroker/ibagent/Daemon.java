@@ -47,8 +47,11 @@ public final class Daemon {
     private final Backoff bundleBackoff;
     private final Instant startedAt = Instant.now();
 
-    private AgentInfo info;
+    private volatile AgentInfo info;
     private volatile String secret;
+    /** One client per SVID (made again after each rotation) and one without a certificate. */
+    private volatile BrokerClient mtlsClient;
+    private BrokerClient anonymousClient;
     private Identity identity;
     private WorkloadApiServer server;
     private ScheduledFuture<?> expiryCheck;
@@ -85,10 +88,10 @@ public final class Daemon {
             }
             identity = new Identity(info, svid, state.bundle(info.trustDomain())
                     .orElse(SpiffeBundle.ofRoots(info.trustDomain(), svid.bundle())));
+            mtlsClient = BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid);
+            anonymousClient = BrokerClient.anonymous(info.brokerUrl(), info.caFile());
             server = WorkloadApiServer.start(settings.socket(), settings.socketGroup(),
-                    new WorkloadApiService(identity, new JwtSvids(audience ->
-                            BrokerClient.mtls(info.brokerUrl(), info.caFile(), identity.snapshot().svid())
-                                    .jwtSvid(info.agentId(), secret, audience))));
+                    new WorkloadApiService(identity, new JwtSvids(audience -> mtlsClient.jwtSvid(info.agentId(), secret, audience))));
             Log.info("serving the Workload API on unix://" + settings.socket() + " for " + info.spiffeId()
                     + " serial=" + svid.serial() + " not_after=" + svid.notAfter());
             Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnSignal, "ib-agent-shutdown"));
@@ -129,7 +132,7 @@ public final class Daemon {
      */
     private void checkCredentials(Svid svid) {
         try {
-            var self = BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid).self(info.agentId(), secret);
+            var self = mtlsClient.self(info.agentId(), secret);
             if (!"current".equals(self.path("certificate_status").asText("current"))) {
                 Log.warn("the broker sees this certificate as " + self.path("certificate_status").asText()
                         + ", not current: it may not be renewable");
@@ -195,8 +198,7 @@ public final class Daemon {
         try {
             KeyType type = KeyType.of(current.key());
             KeyPair keys = type.generate();
-            BrokerClient.Issued issued = BrokerClient.mtls(info.brokerUrl(), info.caFile(), current)
-                    .rotateCertificate(info.agentId(), secret, Csr.pem(keys, type));
+            BrokerClient.Issued issued = mtlsClient.rotateCertificate(info.agentId(), secret, Csr.pem(keys, type));
             Svid fresh = Svid.fromBroker(issued.certificate(), issued.caChain(), keys.getPrivate());
             if (!fresh.keyMatches()) {
                 throw new IOException("the broker returned a certificate for another key");
@@ -205,6 +207,7 @@ public final class Daemon {
                     ? SpiffeBundle.ofRoots(info.trustDomain(), fresh.bundle()) : now.bundle();
             fresh = fresh.withBundle(bundle.x509Roots());
             state.publish(fresh);
+            mtlsClient = BrokerClient.mtls(info.brokerUrl(), info.caFile(), fresh);
             info = info.withCertificate(fresh.serial(), fresh.notAfter());
             state.writeInfo(info);
             identity.update(fresh, bundle);
@@ -250,7 +253,7 @@ public final class Daemon {
         }
         Svid current = identity.snapshot().svid();
         try {
-            String fresh = BrokerClient.mtls(info.brokerUrl(), info.caFile(), current).rotateSecret(info.agentId(), secret);
+            String fresh = mtlsClient.rotateSecret(info.agentId(), secret);
             state.writeSecret(fresh);
             secret = fresh;
             secretBackoff.reset();
@@ -284,8 +287,7 @@ public final class Daemon {
         try {
             SpiffeBundle fetched;
             try {
-                fetched = SpiffeBundle.parse(info.trustDomain(),
-                        BrokerClient.anonymous(info.brokerUrl(), info.caFile()).bundle(info.trustDomain()));
+                fetched = SpiffeBundle.parse(info.trustDomain(), anonymousClient.bundle(info.trustDomain()));
             } catch (BrokerException e) {
                 if (e.status() == 404) { // a broker without the bundle endpoint: the chain's roots stay in use
                     bundleBackoff.reset();

@@ -4,7 +4,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -22,16 +21,9 @@ public final class JwtSvidCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StateDir state = dir.state();
         AgentInfo info = state.info();
-        try {
-            var r = BrokerClient.mtls(info.brokerUrl(), info.caFile(), state.svid()).jwtSvid(info.agentId(), state.secret(), audience);
-            System.out.println(r.path("token").asText());
-            return ExitCodes.OK;
-        } catch (BrokerException e) {
-            System.err.println("ib-agent: JWT-SVID refused: " + e.getMessage());
-            return ExitCodes.of(e);
-        } catch (IOException e) {
-            System.err.println("ib-agent: cannot reach the broker at " + info.brokerUrl() + ": " + e);
-            return ExitCodes.UNAVAILABLE;
-        }
+        Svid svid = state.svid();
+        String secret = state.secret();
+        return BrokerCall.print("JWT-SVID", info.brokerUrl(), () -> BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid)
+                .jwtSvid(info.agentId(), secret, audience).path("token").asText());
     }
 }

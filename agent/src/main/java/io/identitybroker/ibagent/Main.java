@@ -20,7 +20,20 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        lowMemoryDefaults();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Keeps the daemon small (docs/agent.md, Measurements): idle broker connections close after 30 s
+     * instead of 20 min (each rotation makes a new client), and gRPC uses unpooled buffers, which a
+     * socket with a handful of messages an hour does not miss. Set before the classes load.
+     */
+    static void lowMemoryDefaults() {
+        System.setProperty("jdk.httpclient.keepalive.timeout", System.getProperty("jdk.httpclient.keepalive.timeout", "30"));
+        System.setProperty("io.grpc.netty.useCustomAllocator", System.getProperty("io.grpc.netty.useCustomAllocator", "false"));
+        System.setProperty("io.grpc.netty.shaded.io.netty.allocator.type",
+                System.getProperty("io.grpc.netty.shaded.io.netty.allocator.type", "unpooled"));
     }
 
     static CommandLine commandLine() {

@@ -1,11 +1,9 @@
 package io.identitybroker.ibagent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** {@code ib-agent token}: an OAuth2 access token bound to the agent's certificate (RFC 8705), on stdout. */
@@ -23,16 +21,8 @@ public final class TokenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StateDir state = dir.state();
         AgentInfo info = state.info();
-        try {
-            JsonNode r = BrokerClient.mtls(info.brokerUrl(), info.caFile(), state.svid()).accessToken(info.agentId(), scope);
-            System.out.println(r.path("access_token").asText());
-            return ExitCodes.OK;
-        } catch (BrokerException e) {
-            System.err.println("ib-agent: token refused: " + e.getMessage());
-            return ExitCodes.of(e);
-        } catch (IOException e) {
-            System.err.println("ib-agent: cannot reach the broker at " + info.brokerUrl() + ": " + e);
-            return ExitCodes.UNAVAILABLE;
-        }
+        Svid svid = state.svid();
+        return BrokerCall.print("token", info.brokerUrl(), () -> BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid)
+                .accessToken(info.agentId(), scope).path("access_token").asText());
     }
 }

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the packaged {@code ib-agent.jar} as a real process, with the launcher's JVM options. */
 final class AgentCli {
-    static final List<String> JVM = List.of("-Xmx32m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m", "-Xshare:auto");
+    /** As scripts/ib-agent starts it. */
+    static final List<String> JVM = List.of("-Xmx20m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=48m", "-XX:MaxDirectMemorySize=16m", "-Xshare:auto");
 
     record Result(int exit, String stdout, String stderr) {
     }
@@ -41,7 +42,9 @@ final class AgentCli {
         try {
             Path out = Files.createTempFile("ib-agent-out-", ".txt");
             Path err = Files.createTempFile("ib-agent-err-", ".txt");
-            Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().put("MALLOC_ARENA_MAX", "2");
+            Process p = pb.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("ib-agent " + String.join(" ", args) + " did not finish");
@@ -61,7 +64,9 @@ final class AgentCli {
     /** A long-running daemon; its output goes to {@code log}. */
     static Process start(Path log, String... args) {
         try {
-            return new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("MALLOC_ARENA_MAX", "2");
+            return pb.start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -64,7 +64,7 @@ class StateDirTest {
             }
         });
         reader.start();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 60; i++) {
             state.publish(svids.get(i % svids.size()));
         }
         reader.interrupt();
