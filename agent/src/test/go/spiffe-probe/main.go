@@ -25,7 +25,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spiffe/go-spiffe/v2/bundle/jwtbundle"
 	"github.com/spiffe/go-spiffe/v2/federation"
 	workload "github.com/spiffe/go-spiffe/v2/proto/spiffe/workload"
 	"github.com/spiffe/go-spiffe/v2/spiffeid"
@@ -91,7 +90,7 @@ type watcher struct {
 }
 
 func (w *watcher) OnX509ContextUpdate(c *workloadapi.X509Context) {
-	svid, err := c.DefaultSVID(), error(nil)
+	svid := c.DefaultSVID()
 	leaf := svid.Certificates[0]
 	b, err := c.Bundles.GetX509BundleForTrustDomain(svid.ID.TrustDomain())
 	if err != nil {
@@ -177,8 +176,10 @@ func jwt(ctx context.Context, socket string, aud audiences) error {
 	}
 	// A token for another audience must be refused by the agent.
 	_, wrongAud := client.ValidateJWTSVID(ctx, svid.Marshal(), "not-"+aud[0])
-	var b *jwtbundle.Bundle
-	b, _ = bundles.GetJWTBundleForTrustDomain(parsed.ID.TrustDomain())
+	b, err := bundles.GetJWTBundleForTrustDomain(parsed.ID.TrustDomain())
+	if err != nil {
+		return err
+	}
 	emit(map[string]any{"event": "jwt", "spiffe_id": parsed.ID.String(), "audience": parsed.Audience,
 		"expiry": parsed.Expiry.UTC().Format(time.RFC3339), "validated_remotely_as": remote.ID.String(),
 		"jwt_authorities": len(b.JWTAuthorities()), "wrong_audience_refused": wrongAud != nil})

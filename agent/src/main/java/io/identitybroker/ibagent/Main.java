@@ -9,12 +9,7 @@ import picocli.CommandLine.Command;
                 + "SPIFFE Workload API on a unix socket.",
         subcommands = {EnrollCommand.class, RunCommand.class, StatusCommand.class, TokenCommand.class,
                 JwtSvidCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:success", "1:unexpected error (I/O, unreadable files)", "2:usage error",
-        "3:broker unreachable or unavailable; retry later", "4:identity expired; enroll again with a new token",
-        "5:agent or secret revoked; enroll again with a new token",
-        "6:the broker refused the request (e.g. invalid token)", "7:(status) valid identity, no daemon running",
-        "8:not enrolled (no identity in --dir)"})
+        footer = "%nExit codes: see each command's --help (the same list for all) and docs/agent.md.")
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

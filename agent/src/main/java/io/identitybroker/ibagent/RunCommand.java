@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the daemon: renew the SVID before it expires (new key each time), swap the files atomically, "
                 + "run the reload hook, refresh the trust bundle, and serve the SPIFFE Workload API on a unix socket.",
-                "Exits 4 when the identity expired (enroll again), 5 when the agent was revoked, 0 on SIGTERM."})
+                "Exits 4 when the identity expired (enroll again), 5 when the agent was revoked, 143 on SIGTERM."})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     DirOption dir;
