@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -113,6 +114,10 @@ public class JwtSvidIssuer {
             throw e;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            // E.g. Vault refusing the key (policy or key missing): a 500, still on the record.
+            audit.appendAloneBestEffort(AuditRecord.failure(ISSUED, tenant, agent, ctx, "internal_error"));
+            throw e;
         }
     }
 
@@ -158,14 +163,14 @@ public class JwtSvidIssuer {
         return List.copyOf(new ArrayList<>(out));
     }
 
-    private java.time.Duration ttl(Long ttlSeconds) {
+    private Duration ttl(Long ttlSeconds) {
         if (ttlSeconds == null) {
             return properties.getTtl().compareTo(properties.getMaxTtl()) > 0 ? properties.getMaxTtl() : properties.getTtl();
         }
         if (ttlSeconds < 1 || ttlSeconds > properties.getMaxTtl().toSeconds()) {
             throw invalid("'ttl_seconds' must be between 1 and " + properties.getMaxTtl().toSeconds() + ".");
         }
-        return java.time.Duration.ofSeconds(ttlSeconds);
+        return Duration.ofSeconds(ttlSeconds);
     }
 
     private static ProblemException invalid(String detail) {

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One trust domain's SPIFFE bundle (SPIFFE Trust Domain and Bundle, section 4): its X.509
@@ -28,7 +29,7 @@ record TrustBundle(String trustDomain, List<X509Certificate> roots, Map<String, 
 
     /** A bundle without its number yet: roots in the given order, JWT keys by {@code kid}. */
     static TrustBundle unnumbered(String trustDomain, List<X509Certificate> roots, Map<String, ECPublicKey> jwtKeys) {
-        Map<String, ECPublicKey> sorted = new java.util.TreeMap<>(jwtKeys);
+        Map<String, ECPublicKey> sorted = new TreeMap<>(jwtKeys);
         try {
             String sha = SecretTokens.hash(new String(JSON.writeValueAsBytes(keys(roots, sorted)), StandardCharsets.UTF_8));
             return new TrustBundle(trustDomain, List.copyOf(roots), java.util.Collections.unmodifiableMap(sorted), sha, 0);

@@ -42,9 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (Vault's {@code ca_chain} ends at the self-signed root when the mount holds it).
  * <p>
  * Failures keep what was published: a tenant whose chain cannot be read keeps its last chain, and a
- * trust domain whose sequence cannot be stored keeps its last bundle. A trust domain with an
- * active tenant whose chain was never read is not published: asking for it is a 503, never a bundle
- * that lacks a root (which would also cost peers two sequence numbers).
+ * trust domain whose sequence cannot be stored keeps its last bundle. A tenant whose chain was never
+ * read contributes no root until it is; a trust domain none of whose tenants' chains was ever read
+ * is not published (503), so a broker started during a Vault outage serves no empty bundle.
  */
 @Singleton
 public class TrustBundles {
@@ -203,18 +203,21 @@ public class TrustBundles {
         builtWith = keySet == null ? jwtKeys.ring().current() : keySet;
     }
 
-    /** The distinct roots of these tenants in a stable order, or null while one tenant's chain is unknown. */
+    /**
+     * The distinct roots of these tenants whose chain was ever read, in a stable order; null when
+     * none was. A tenant whose chain Vault never gave (its mount gone, outside the policy) leaves
+     * its root out rather than holding back its trust domain's other roots.
+     */
     private List<X509Certificate> roots(List<Tenant> members) {
         Map<String, X509Certificate> roots = new TreeMap<>();
         for (Tenant t : members) {
             List<X509Certificate> chain = chains.get(t.id());
-            if (chain == null) {
-                return null;
+            if (chain != null) {
+                X509Certificate root = chain.get(chain.size() - 1);
+                roots.put(java.util.HexFormat.of().formatHex(TrustBundle.der(root)), root);
             }
-            X509Certificate root = chain.get(chain.size() - 1);
-            roots.put(java.util.HexFormat.of().formatHex(TrustBundle.der(root)), root);
         }
-        return List.copyOf(new LinkedHashMap<>(roots).values());
+        return roots.isEmpty() ? null : List.copyOf(new LinkedHashMap<>(roots).values());
     }
 
     private void load(Tenant tenant) {

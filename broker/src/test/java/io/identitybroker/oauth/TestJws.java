@@ -14,14 +14,14 @@ import java.util.Base64;
 import java.util.Map;
 
 /** Crafts JWS tokens, good and hostile, with keys the test holds. */
-final class TestJws {
+public final class TestJws {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private TestJws() {
     }
 
-    static KeyPair p256() {
+    public static KeyPair p256() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -40,7 +40,7 @@ final class TestJws {
     }
 
     /** ES256 over header.claims with {@code key}. */
-    static String es256(Map<String, ?> header, Map<String, ?> claims, PrivateKey key) {
+    public static String es256(Map<String, ?> header, Map<String, ?> claims, PrivateKey key) {
         String input = part(header) + "." + part(claims);
         try {
             Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
@@ -53,7 +53,7 @@ final class TestJws {
     }
 
     /** HS256 over header.claims keyed with arbitrary bytes (the classic key-confusion attack). */
-    static String hs256(Map<String, ?> header, Map<String, ?> claims, byte[] secret) {
+    public static String hs256(Map<String, ?> header, Map<String, ?> claims, byte[] secret) {
         String input = part(header) + "." + part(claims);
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

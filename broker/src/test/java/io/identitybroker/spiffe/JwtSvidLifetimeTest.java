@@ -76,4 +76,25 @@ class JwtSvidLifetimeTest extends BrokerTest {
         }
         assertTrue(root.getMessage().contains("must differ from broker.oauth.transit-key"), root.toString());
     }
+
+    @Test
+    void withoutItsTransitKeyTheBrokerServesBundlesWithoutJwtKeysAndRefusesJwtSvidsOnTheRecord() {
+        try (BrokerInstance other = BrokerInstance.start(vault, Map.of("broker.jwt-svid.transit-key", "identity-broker-jwt-svid-absent"))) {
+            io.identitybroker.testing.Fixtures f = new io.identitybroker.testing.Fixtures(other.api(), vault);
+            f.tenant("acme");
+            EnrolledAgent agent = EnrolledAgent.enroll(f, "acme");
+            BrokerApi.Response r = agent.mtls(other, vault).send("POST", agent.path() + "/jwt-svids",
+                    Map.of("audience", List.of("a")), null, agent.basic());
+            // 500 when this request asked Vault, 503 while the ring's last failed read is recent: never a token.
+            assertTrue(r.status() == 500 || r.status() == 503, r.raw());
+            assertEquals(1, other.count("SELECT COUNT(*) FROM audit_events WHERE type = 'agent.jwt_svid.issued'"
+                    + " AND outcome = 'failure'"));
+            assertEquals(0, other.count("SELECT COUNT(*) FROM audit_events WHERE type = 'agent.jwt_svid.issued'"
+                    + " AND outcome = 'success'"));
+
+            BrokerApi.Response bundle = other.api().get("/spiffe/bundles/" + vault.trustDomain(), null);
+            assertEquals(200, bundle.status(), bundle.raw());
+            bundle.body().path("keys").forEach(k -> assertEquals("x509-svid", k.path("use").asText(), k.toString()));
+        }
+    }
 }

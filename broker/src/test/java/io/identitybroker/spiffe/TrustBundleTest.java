@@ -107,6 +107,16 @@ class TrustBundleTest extends BrokerTest {
         return r.body().path("spiffe_sequence").asLong();
     }
 
+    /** A second broker on this test's database: another replica. */
+    private Map<String, Object> sameDatabase() {
+        Map<String, Object> properties = new java.util.HashMap<>();
+        for (String p : List.of("url", "username", "password")) {
+            broker.context().getProperty("datasources.default." + p, String.class)
+                    .ifPresent(v -> properties.put("datasources.default." + p, v));
+        }
+        return properties;
+    }
+
     @Test
     void theBundleHoldsEachDistinctTenantRootAndTheJwtSvidKeysOfTransit() throws Exception {
         BrokerApi.Response r = get(vault.trustDomain(), Map.of());
@@ -176,12 +186,7 @@ class TrustBundleTest extends BrokerTest {
         tenant("seq-c", td, ownRoot); // a tenant under a root already there: same content
         assertEquals(second, sequence(broker, td));
 
-        Map<String, Object> sameDatabase = new java.util.HashMap<>();
-        for (String p : List.of("url", "username", "password")) {
-            broker.context().getProperty("datasources.default." + p, String.class)
-                    .ifPresent(v -> sameDatabase.put("datasources.default." + p, v));
-        }
-        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase)) {
+        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase())) {
             assertEquals(second, sequence(replica, td), "another replica serves the same number for the same content");
 
             BrokerApi.Response suspended = api.send("PATCH", "/api/v1/tenants/seq-b", Map.of("status", "suspended"),
@@ -230,5 +235,25 @@ class TrustBundleTest extends BrokerTest {
         assertTrue(kids.contains("identity-broker-jwt-svid-v" + latest) && kids.contains("identity-broker-jwt-svid-v" + (latest - 1)),
                 kids.toString());
         assertTrue(bundle(vault.trustDomain()).path("spiffe_sequence").asLong() > before);
+    }
+
+    @Test
+    void aChainVaultNoLongerGivesKeepsItsRootHereAndIsLeftOutByAReplicaThatNeverReadIt() throws Exception {
+        String td = "gone-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        String doomed = mountWithOwnRoot("ec");
+        tenant("gone-a", td, doomed);
+        tenant("gone-b", td, "pki-tenants/acme");
+        long sequence = sequence(broker, td);
+        assertEquals(2, x509Authorities(bundle(td)).size());
+
+        vault.request("DELETE", "sys/mounts/" + doomed, null);
+        assertEquals(sequence, sequence(broker, td), "a failed read keeps the chain last read");
+        assertEquals(2, x509Authorities(bundle(td)).size());
+        try (BrokerInstance replica = BrokerInstance.start(vault, sameDatabase())) {
+            long partial = sequence(replica, td);
+            assertTrue(partial > sequence, sequence + " -> " + partial);
+            JsonNode served = replica.api().get("/spiffe/bundles/" + td, null).body();
+            assertEquals(List.of(vaultRoot("pki-tenants/acme")), x509Authorities(served), "only the roots it could read");
+        }
     }
 }
