@@ -71,12 +71,20 @@ log "dev OpenBao on 127.0.0.1:$vault_port"
 VAULT_DEV_PORT="$vault_port" IB_STATE_DIR="$vault_state" IB_DEV_TENANTS=acme bash scripts/vault-dev.sh >"$work/vault-dev.out" 2>&1 \
   || { cat "$work/vault-dev.out" >&2; die "vault-dev.sh failed"; }
 set -a; . "$vault_state/env"; set +a
-# A role of a few seconds (backdated 1 s instead of 30 s, so the lifetime is the ttl + 1 s).
-# A role write replaces the whole role: read it, change three fields, write it back.
-curl -fsS -H "X-Vault-Token: $VAULT_TOKEN" "$VAULT_ADDR/v1/pki-tenants/acme/roles/agent" |
-  python3 -c 'import json,sys; d={k:v for k,v in json.load(sys.stdin)["data"].items() if v is not None}; d.update(ttl=sys.argv[1], max_ttl=sys.argv[1], not_before_duration="1s"); print(json.dumps(d))' "$ttl" |
-  curl -fsS -o /dev/null -H "X-Vault-Token: $VAULT_TOKEN" -X POST --data-binary @- "$VAULT_ADDR/v1/pki-tenants/acme/roles/agent"
+# set_role_ttl TTL: certificates of TTL, backdated 1 s instead of 30 s (lifetime TTL + 1 s). A role
+# write replaces the whole role: read it, change three fields, write it back.
+set_role_ttl() {
+  curl -fsS -H "X-Vault-Token: $VAULT_TOKEN" "$VAULT_ADDR/v1/pki-tenants/acme/roles/agent" |
+    python3 -c 'import json,sys; d={k:v for k,v in json.load(sys.stdin)["data"].items() if v is not None}; d.update(ttl=sys.argv[1], max_ttl=sys.argv[1], not_before_duration="1s"); print(json.dumps(d))' "$1" |
+    curl -fsS -o /dev/null -H "X-Vault-Token: $VAULT_TOKEN" -X POST --data-binary @- "$VAULT_ADDR/v1/pki-tenants/acme/roles/agent"
+}
+# The enrolled certificate lives 60 s, so a slow start cannot outrun it; every renewal gets TTL.
+set_role_ttl 60s
 
+# The broker and the daemon run from copies of the jars, so a rebuild during the soak cannot pull them away.
+cp broker/target/broker.jar "$work/broker.jar"
+cp agent/target/ib-agent.jar "$work/ib-agent.jar"
+export IB_AGENT_JAR="$work/ib-agent.jar"
 broker_port="$(free_port)"
 mkdir -p "$work/broker"
 (
@@ -84,7 +92,7 @@ mkdir -p "$work/broker"
   unset VAULT_TOKEN JAVA_TOOL_OPTIONS
   export BROKER_PORT="$broker_port" BROKER_ROTATION_GRACE=1m
   export BROKER_DB_URL="jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000"
-  exec java @"$root/broker/jvm.options" -jar "$root/broker/target/broker.jar"
+  exec java @"$root/broker/jvm.options" -jar "$work/broker.jar"
 ) >"$work/broker.log" 2>&1 &
 broker_pid=$!
 B="https://localhost:$broker_port"
@@ -103,12 +111,10 @@ code="$(curl -sS -m 30 --cacert "$IB_ROOT_CA_FILE" -o "$work/token.json" -w '%{h
 [[ "$code" == 201 ]] || die "issuing an enrollment token answered $code: $(cat "$work/token.json")"
 python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$work/token.json" >"$work/token"
 
-# The daemon runs from a copy of the jar, so a rebuild during the soak cannot pull it away.
-cp agent/target/ib-agent.jar "$work/ib-agent.jar"
-export IB_AGENT_JAR="$work/ib-agent.jar"
 dir="$work/agent"
 log "enrolling into $dir"
 scripts/ib-agent enroll --broker "$B" --ca-file "$IB_ROOT_CA_FILE" --token-file "$work/token" --dir "$dir" >/dev/null
+set_role_ttl "$ttl"
 
 # The relying party: requires a client certificate chaining to the agent's bundle (read once).
 server_port="$(free_port)"

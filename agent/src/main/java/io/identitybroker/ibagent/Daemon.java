@@ -52,6 +52,8 @@ public final class Daemon {
     /** One client per SVID (made again after each rotation) and one without a certificate. */
     private volatile BrokerClient mtlsClient;
     private BrokerClient anonymousClient;
+    /** Held while the secret rotates: a JWT-SVID request never goes out with a secret the broker just replaced. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock secretLock = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private Identity identity;
     private WorkloadApiServer server;
     private ScheduledFuture<?> expiryCheck;
@@ -91,7 +93,7 @@ public final class Daemon {
             mtlsClient = BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid);
             anonymousClient = BrokerClient.anonymous(info.brokerUrl(), info.caFile());
             server = WorkloadApiServer.start(settings.socket(), settings.socketGroup(),
-                    new WorkloadApiService(identity, new JwtSvids(audience -> mtlsClient.jwtSvid(info.agentId(), secret, audience))));
+                    new WorkloadApiService(identity, new JwtSvids(this::jwtSvid)));
             Log.info("serving the Workload API on unix://" + settings.socket() + " for " + info.spiffeId()
                     + " serial=" + svid.serial() + " not_after=" + svid.notAfter());
             Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnSignal, "ib-agent-shutdown"));
@@ -106,6 +108,15 @@ public final class Daemon {
             int code = exit.get();
             shutdown();
             return code;
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode jwtSvid(java.util.List<String> audience) throws IOException, BrokerException {
+        secretLock.readLock().lock();
+        try {
+            return mtlsClient.jwtSvid(info.agentId(), secret, audience);
+        } finally {
+            secretLock.readLock().unlock();
         }
     }
 
@@ -252,6 +263,7 @@ public final class Daemon {
             return;
         }
         Svid current = identity.snapshot().svid();
+        secretLock.writeLock().lock();
         try {
             String fresh = mtlsClient.rotateSecret(info.agentId(), secret);
             state.writeSecret(fresh);
@@ -268,6 +280,8 @@ public final class Daemon {
             retrySecret(current, e.getMessage());
         } catch (IOException | RuntimeException e) {
             retrySecret(current, describe(e));
+        } finally {
+            secretLock.writeLock().unlock();
         }
     }
 

@@ -22,8 +22,18 @@ public final class JwtSvidCommand implements Callable<Integer> {
         StateDir state = dir.state();
         AgentInfo info = state.info();
         Svid svid = state.svid();
-        String secret = state.secret();
-        return BrokerCall.print("JWT-SVID", info.brokerUrl(), () -> BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid)
-                .jwtSvid(info.agentId(), secret, audience).path("token").asText());
+        BrokerClient client = BrokerClient.mtls(info.brokerUrl(), info.caFile(), svid);
+        return BrokerCall.print("JWT-SVID", info.brokerUrl(), () -> {
+            String secret = state.secret();
+            try {
+                return client.jwtSvid(info.agentId(), secret, audience).path("token").asText();
+            } catch (BrokerException e) {
+                // A running daemon may have rotated the secret between our read and the request: once more with the new one.
+                if ("invalid_agent_credentials".equals(e.type()) && !secret.equals(state.secret())) {
+                    return client.jwtSvid(info.agentId(), state.secret(), audience).path("token").asText();
+                }
+                throw e;
+            }
+        });
     }
 }
