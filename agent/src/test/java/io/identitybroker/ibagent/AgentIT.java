@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -340,50 +339,29 @@ class AgentIT {
         long start = rotations(fastDir);
         String enrolledSecret = Files.readString(work.resolve("globex-agent-secret"));
         SvidFiles.Read initial = SvidFiles.read(fastDir);
-        AtomicInteger ok = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
         AtomicInteger mismatched = new AtomicInteger();
-        AtomicReference<String> firstFailure = new AtomicReference<>();
-        Set<String> serials = new HashSet<>();
+        Set<String> serials = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CheckLoop client;
         try (MtlsEchoServer server = MtlsEchoServer.withBrokerCertificate(Path.of(vault.env("BROKER_TLS_CERT_FILE")),
                 Path.of(vault.env("BROKER_TLS_KEY_FILE")), initial.bundle())) {
-            Thread client = new Thread(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        SvidFiles.Read files = SvidFiles.read(fastDir); // re-read per connection
-                        if (!Pem.matches(files.key(), files.chain().get(0).getPublicKey())) {
-                            mismatched.incrementAndGet();
-                        }
-                        synchronized (serials) {
-                            serials.add(files.chain().get(0).getSerialNumber().toString(16));
-                        }
-                        String answer = request(server.port(), files);
-                        if (answer.startsWith("ok spiffe://")) {
-                            ok.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                            firstFailure.compareAndSet(null, "answer: " + answer);
-                        }
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, e.toString());
-                    }
+            try (CheckLoop requests = new CheckLoop("mtls-client", 50, () -> {
+                SvidFiles.Read files = SvidFiles.read(fastDir); // re-read per connection
+                if (!Pem.matches(files.key(), files.chain().get(0).getPublicKey())) {
+                    mismatched.incrementAndGet();
                 }
-            }, "mtls-client");
-            client.start();
-            try {
+                serials.add(files.chain().get(0).getSerialNumber().toString(16));
+                String answer = request(server.port(), files);
+                if (!answer.startsWith("ok spiffe://")) {
+                    throw new IllegalStateException("answer: " + answer);
+                }
+            })) {
+                client = requests;
                 await("10 rotations", Duration.ofSeconds(120), () -> rotations(fastDir) >= start + 10);
-            } finally {
-                client.interrupt();
-                client.join(10_000);
             }
         }
-        assertEquals(0, failed.get(), "failed mTLS requests; first: " + firstFailure.get());
+        assertEquals(0, client.failed(), "failed mTLS requests; first: " + client.firstFailure());
         assertEquals(0, mismatched.get(), "reads where the key did not match the certificate");
-        assertTrue(ok.get() > 20, "requests made: " + ok.get());
+        assertTrue(client.passed() > 20, "requests made: " + client.passed());
         assertTrue(serials.size() >= 10, "certificates used: " + serials.size());
         String log = Files.readString(fastLog);
         assertTrue(log.lines().filter(l -> l.contains(" rotated serial=") && l.contains("next_renewal=")).count() >= 10, log);
@@ -406,27 +384,14 @@ class AgentIT {
         Path dir = work.resolve("globex-outage");
         assertEquals(0, enroll("globex", dir, "ec-p256").exit());
         Path log = work.resolve("outage.log");
-        AtomicInteger bad = new AtomicInteger();
-        AtomicReference<String> firstBad = new AtomicReference<>();
-        Thread reader = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    SvidFiles.Read f = SvidFiles.read(dir);
-                    X509Certificate leaf = f.chain().get(0);
-                    leaf.checkValidity();
-                    if (!Pem.matches(f.key(), leaf.getPublicKey())) {
-                        throw new IllegalStateException("key does not match");
-                    }
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    bad.incrementAndGet();
-                    firstBad.compareAndSet(null, e.toString());
-                }
+        CheckLoop reader = new CheckLoop("outage-reader", 20, () -> {
+            SvidFiles.Read f = SvidFiles.read(dir);
+            X509Certificate leaf = f.chain().get(0);
+            leaf.checkValidity();
+            if (!Pem.matches(f.key(), leaf.getPublicKey())) {
+                throw new IllegalStateException("key does not match");
             }
-        }, "outage-reader");
-        reader.start();
+        });
         broker.close(); // the broker is down before the daemon's first renewal
         Process daemon = AgentCli.start(log, "run", "--dir", dir.toString(), "--socket", work.resolve("outage.sock").toString(),
                 "--renew-at", "0.1", "--renew-jitter", "0", "--retry-initial", "300ms", "--retry-max", "2s");
@@ -439,10 +404,9 @@ class AgentIT {
             broker = startBroker();
             await("a rotation after the broker returned", Duration.ofSeconds(60), () -> count(log, " rotated serial=") >= 1);
         } finally {
-            reader.interrupt();
-            reader.join(5_000);
+            reader.close();
         }
-        assertEquals(0, bad.get(), "invalid or mismatched identity on disk: " + firstBad.get());
+        assertEquals(0, reader.failed(), "invalid or mismatched identity on disk: " + reader.firstFailure());
         assertTrue(daemon.isAlive());
         String text = Files.readString(log);
         assertTrue(text.contains("stays valid until"), text);
