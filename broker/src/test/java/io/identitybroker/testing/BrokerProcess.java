@@ -33,6 +33,10 @@ public final class BrokerProcess implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    /**
+     * Starts a broker; a {@code micronaut.server.ssl.port} in {@code overrides} is kept (a restart on
+     * the same port, as clients that remember the URL need), else a free port is chosen.
+     */
     public static BrokerProcess start(TestVault vault, Map<String, Object> overrides) {
         return start(vault, overrides, null);
     }
@@ -43,7 +47,8 @@ public final class BrokerProcess implements AutoCloseable {
      * @param workDir   the process's working directory (the default H2 URL keeps {@code ./data} there), or null
      */
     public static BrokerProcess start(TestVault vault, Map<String, Object> overrides, Path workDir) {
-        int port = TestVault.freePort();
+        Object fixedPort = overrides.get("micronaut.server.ssl.port");
+        int port = fixedPort == null ? TestVault.freePort() : Integer.parseInt(fixedPort.toString());
         Map<String, Object> props = new HashMap<>(BrokerInstance.baseProperties(vault));
         props.putAll(overrides);
         props.values().removeIf(DEFAULT::equals);
