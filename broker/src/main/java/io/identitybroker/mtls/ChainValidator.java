@@ -1,5 +1,7 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.crypto.Signatures;
+
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -99,6 +101,7 @@ final class ChainValidator {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor.certificate(), null)));
             params.setRevocationEnabled(false);
+            params.setSigProvider(Signatures.providerName()); // BoringSSL, not SunEC (null: the JDK's choice)
             params.setDate(at);
             CertPathValidator.getInstance("PKIX").validate(certPath, params);
             return new Result(anchor, null, null);
@@ -143,7 +146,12 @@ final class ChainValidator {
 
     private static boolean signedBy(X509Certificate cert, X509Certificate issuer) {
         try {
-            cert.verify(issuer.getPublicKey());
+            String provider = Signatures.providerName();
+            if (provider == null) {
+                cert.verify(issuer.getPublicKey());
+            } else {
+                cert.verify(issuer.getPublicKey(), provider);
+            }
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
