@@ -225,31 +225,25 @@ final class Report {
         if (!same) {
             return out;
         }
+        out.set("cells", throughputs(before, now, "cells", "scenario", "target"));
+        out.set("ratios", throughputs(before, now, "ratios", "label", "label"));
+        return out;
+    }
+
+    /** Each entry of {@code array} (keyed by {@code key} and concurrency) with its throughput before and now. */
+    private static ArrayNode throughputs(JsonNode before, JsonNode now, String array, String key, String label) {
         Map<String, Double> was = new LinkedHashMap<>();
-        before.path("cells").forEach(c -> was.put(c.path("scenario").asText() + "|" + c.path("concurrency").asInt(),
-                c.path("throughput").asDouble(Double.NaN)));
-        ArrayNode cells = out.putArray("cells");
-        now.path("cells").forEach(c -> {
-            Double w = was.get(c.path("scenario").asText() + "|" + c.path("concurrency").asInt());
+        before.path(array).forEach(e -> was.put(e.path(key).asText() + "|" + e.path("concurrency").asInt(),
+                e.path("throughput").asDouble(Double.NaN)));
+        ArrayNode out = JSON.createArrayNode();
+        now.path(array).forEach(e -> {
+            Double w = was.get(e.path(key).asText() + "|" + e.path("concurrency").asInt());
             if (w != null && w > 0) {
-                ObjectNode n = cells.addObject();
-                n.put("scenario", c.path("scenario").asText()).put("target", c.path("target").asText())
-                        .put("concurrency", c.path("concurrency").asInt()).put("previous", w);
-                n.set("now", c.path("throughput"));
-                number(n, "difference", (c.path("throughput").asDouble() - w) / w);
-            }
-        });
-        Map<String, Double> wasRatio = new LinkedHashMap<>();
-        before.path("ratios").forEach(r -> wasRatio.put(r.path("label").asText() + "|" + r.path("concurrency").asInt(),
-                r.path("throughput").asDouble(Double.NaN)));
-        ArrayNode ratios = out.putArray("ratios");
-        now.path("ratios").forEach(r -> {
-            Double w = wasRatio.get(r.path("label").asText() + "|" + r.path("concurrency").asInt());
-            if (w != null && w > 0) {
-                ObjectNode n = ratios.addObject();
-                n.put("label", r.path("label").asText()).put("concurrency", r.path("concurrency").asInt()).put("previous", w);
-                n.set("now", r.path("throughput"));
-                number(n, "difference", (r.path("throughput").asDouble() - w) / w);
+                ObjectNode n = out.addObject();
+                n.put(key, e.path(key).asText()).put(label, e.path(label).asText())
+                        .put("concurrency", e.path("concurrency").asInt()).put("previous", w);
+                n.set("now", e.path("throughput"));
+                number(n, "difference", (e.path("throughput").asDouble() - w) / w);
             }
         });
         return out;
