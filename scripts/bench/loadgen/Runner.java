@@ -261,7 +261,8 @@ final class Runner {
             double elapsed = (System.nanoTime() - started) / 1e9;
             if (!isBroker(side.scenario()) || o.quick || settled || elapsed >= 10 * o.warmupSeconds) {
                 rates.put(side, rate);
-                Cell.Warmup w = new Cell.Warmup(requests, elapsed, settled || !isBroker(side.scenario()), cpu);
+                Cell.Warmup w = isBroker(side.scenario()) ? new Cell.Warmup(requests, elapsed, settled, cpu)
+                        : new Cell.Warmup(requests, elapsed, true, Double.NaN);
                 if (isBroker(side.scenario())) {
                     log("      %s c=%d warm-up: %d requests in %.0f s, broker CPU %.2f ms/req%s", side.scenario(), c, requests,
                             elapsed, cpu, settled ? " (settled)" : " (not settled: the warm-up budget ran out)");
