@@ -15,6 +15,8 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Where the broker verifies signatures on a request path (the CSR's proof of possession, client
@@ -24,14 +26,18 @@ import java.util.Arrays;
  * {@code setSigProvider}) can ask for it; default JCA lookups elsewhere are unchanged.
  *
  * <p>Failure behaviour: where Conscrypt's native library cannot load (a platform the uber jar does
- * not carry), verification falls back to BouncyCastle for CSRs and to the JDK's default providers
- * for the rest, with one warning at start-up; results are the same, only slower. A signature that
+ * not carry), verification falls back to BouncyCastle for CSRs and JWS and to the JDK's default
+ * providers for certificate chains, with one warning at the first check; results are the same,
+ * only slower. Certificates signed with RSASSA-PSS always use the JDK's providers. A signature that
  * does not verify, or a key or algorithm the provider refuses, is always {@code false}, never an
  * exception.
  */
 public final class Signatures {
     private static final Logger LOG = LoggerFactory.getLogger(Signatures.class);
     private static final Provider BC = new BouncyCastleProvider();
+    /** Certificate signature algorithms (upper case) that go to Conscrypt; it has no name for RSASSA-PSS. */
+    private static final Set<String> NATIVE_CERTIFICATE_ALGORITHMS = Set.of(
+            "SHA256WITHECDSA", "SHA384WITHECDSA", "SHA512WITHECDSA", "SHA256WITHRSA", "SHA384WITHRSA", "SHA512WITHRSA");
     /** Conscrypt when it loaded, else null. */
     private static final Provider NATIVE = loadNative();
 
@@ -65,6 +71,16 @@ public final class Signatures {
      */
     public static String providerName() {
         return NATIVE == null ? null : NATIVE.getName();
+    }
+
+    /**
+     * The provider name for certificates signed with {@code jcaAlgorithm} (e.g. an X.509
+     * certificate's {@code getSigAlgName()}): Conscrypt for ECDSA and RSA PKCS#1 v1.5 with SHA-2,
+     * null (the JDK's choice) for anything else, such as RSASSA-PSS, which Conscrypt does not name.
+     */
+    public static String providerFor(String jcaAlgorithm) {
+        return NATIVE != null && NATIVE_CERTIFICATE_ALGORITHMS.contains(jcaAlgorithm.toUpperCase(Locale.ROOT))
+                ? NATIVE.getName() : null;
     }
 
     /** The public key of a DER SubjectPublicKeyInfo, parsed by the provider that will verify with it. */

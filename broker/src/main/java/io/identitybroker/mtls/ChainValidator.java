@@ -101,7 +101,7 @@ final class ChainValidator {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor.certificate(), null)));
             params.setRevocationEnabled(false);
-            params.setSigProvider(Signatures.providerName()); // BoringSSL, not SunEC (null: the JDK's choice)
+            params.setSigProvider(providerFor(path)); // BoringSSL, not SunEC, where it handles every signature
             params.setDate(at);
             CertPathValidator.getInstance("PKIX").validate(certPath, params);
             return new Result(anchor, null, null);
@@ -144,9 +144,21 @@ final class ChainValidator {
         return null;
     }
 
+    /** Conscrypt when it verifies every signature of the path, else null (the JDK's default providers). */
+    private static String providerFor(List<X509Certificate> path) {
+        String provider = null;
+        for (X509Certificate c : path) {
+            provider = Signatures.providerFor(c.getSigAlgName());
+            if (provider == null) {
+                return null;
+            }
+        }
+        return provider;
+    }
+
     private static boolean signedBy(X509Certificate cert, X509Certificate issuer) {
         try {
-            String provider = Signatures.providerName();
+            String provider = Signatures.providerFor(cert.getSigAlgName());
             if (provider == null) {
                 cert.verify(issuer.getPublicKey());
             } else {

@@ -41,6 +41,9 @@ class SignaturesTest {
         assumeTrue(os.contains("linux") && (arch.equals("amd64") || arch.equals("x86_64")), "Conscrypt's uber jar targets this platform");
         assertTrue(Signatures.isNative());
         assertEquals("Conscrypt", Signatures.providerName());
+        assertEquals("Conscrypt", Signatures.providerFor("SHA256withECDSA"), "ECDSA certificates");
+        assertEquals("Conscrypt", Signatures.providerFor("SHA384withRSA"), "RSA PKCS#1 certificates");
+        assertEquals(null, Signatures.providerFor("RSASSA-PSS"), "PSS stays with the JDK, which names it");
     }
 
     @Test
