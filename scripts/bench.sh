@@ -110,8 +110,9 @@ else
 fi
 
 # The load generator: a small package compiled against the jar (Jackson, BouncyCastle).
-loadgen_classes="$root/target/bench/loadgen-classes"
-rm -rf "$loadgen_classes" && mkdir -p "$loadgen_classes"
+# (Per run, so that two runs on one checkout do not compile over each other.)
+loadgen_classes="$(mktemp -d "${TMPDIR:-/tmp}/ib-bench-loadgen.XXXXXX")"
+trap 'rm -rf "$loadgen_classes"' EXIT
 javac -nowarn -d "$loadgen_classes" -cp "$jar" scripts/bench/loadgen/*.java || die "compiling scripts/bench/loadgen failed"
 
 if [[ -n "$render" ]]; then
@@ -143,6 +144,7 @@ vault_port=""
 
 cleanup() {
   local rc=$?
+  rm -rf "$loadgen_classes"
   if [[ -n "$broker_pid" ]] && kill -0 "$broker_pid" 2>/dev/null; then
     kill "$broker_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
