@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# bench.sh: the broker against raw Vault, side by side in one run (issue 7).
+# bench.sh: the broker against raw Vault and against step-ca in RA mode on the same Vault, side by
+# side in one run (issues 7 and 15).
 #
 #   scripts/bench.sh [--quick] [--rsa] [--profile] [--keep] [load-generator options]
+#   scripts/bench.sh --render [FILE.json]   re-render the markdown next to FILE.json (default docs/performance.json)
 #
-# One command, at most ~10 minutes on 2 cores: builds broker/target/broker.jar if needed, starts
-# its own dev OpenBao/Vault (scripts/vault-dev.sh on a free loopback port, own state directory)
-# and the broker (H2 in a temporary directory, AppRole login, HTTPS on a free loopback port),
-# creates tenant acme through the API, then runs the load generator scripts/bench/Bench.java:
-#   (a) raw Vault pki-tenants/acme/sign/agent   vs   (b) broker enrollment exchange
-#   (c) token issuance over mTLS vs raw transit sign, (d) introspection: skipped while the
-#       endpoints answer 404
+# Builds broker/target/broker.jar if needed and step-ca v0.30.2 from the Go module proxy into the
+# versioned cache (scripts/lib/ensure-go-tool.sh; without Go, scenario (p) is reported as not
+# measured, with the reason), starts its own dev OpenBao/Vault (scripts/vault-dev.sh on a free
+# loopback port, own state directory) and the broker (H2 in a temporary directory, AppRole login,
+# HTTPS on a free loopback port), creates tenant acme through the API, then compiles and runs the
+# load generator, the package scripts/bench/loadgen (Main, Runner, one class per scenario, Report,
+# JfrSummary):
+#   (a) raw Vault pki-tenants/acme/sign/agent  vs  (p) step-ca POST /1.0/sign (RA mode, VaultCAS
+#       on pki-tenants/acme/sign/step-ca, its own AppRole, JWK one-time tokens)  vs  (b) broker
+#       enrollment exchange, alternating in rounds at each concurrency; leaves of all three checked
+#       equivalent once per run
+#   (c) token issuance over mTLS vs raw transit sign, (d) introspection
 #   (e) the broker's resident memory at the end
-# It prints a table and writes docs/performance.md (a --quick run writes
-# target/bench/performance-quick.md instead, so smoke runs never replace the recorded figures).
+# It prints a table and writes docs/performance.json with every figure and docs/performance.md
+# rendered from it (a --quick run writes target/bench/performance-quick.{json,md} instead, so smoke
+# runs never replace the recorded figures).
 #
 # Options:
 #   --quick               ~1 s warm-up + 3 s per cell (develop the harness; figures are noisy)
@@ -27,10 +35,10 @@
 #   --rounds N            split them into N windows that alternate with the paired cell's (default 3, quick 1)
 #   --warmup S            warm-up seconds per cell (default 4, quick 1)
 #   --concurrency LIST    default 1,8,32
-#   --scenarios LIST      subset of a,b,c,d (default all)
+#   --scenarios LIST      subset of a,b,c,d,p (default all)
 #   --csrs N              distinct CSRs to cycle (default 1024 EC, 64 RSA)
 #   --max-requests N      cap per measured window (default 40000)
-#   --out FILE            where to write the markdown report
+#   --out FILE            where to write the markdown report (the JSON goes next to it, FILE with .json)
 #   --artifacts DIR       where --profile and --quick write (default target/bench)
 # Environment:
 #   BENCH_BROKER_JAVA_OPTS  JVM options for the broker (default @broker/jvm.options, as scripts/dev.sh runs
@@ -40,6 +48,7 @@
 #   BENCH_DB_URL            JDBC URL for the broker instead of a fresh H2 file (e.g. a PostgreSQL from
 #                           scripts/lib/ensure-postgres.sh; use an empty database, the run leaves rows behind)
 #   BENCH_LOADGEN_JAVA_OPTS JVM options for the load generator (default -XX:+UseSerialGC -Xmx512m)
+#   BENCH_STEP_CA_BIN       a step-ca binary to use for (p) instead of building v0.30.2
 #   VAULT_BIN               a vault/bao binary to use (else PATH, else .tools/bin/bao, see scripts/lib/ensure-bao.sh)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -50,6 +59,8 @@ die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
 
 keep=0
 profiling=0
+render=""
+scenarios="a,b,c,d,p"
 pass=()
 command_line="scripts/bench.sh${*:+ $*}"
 while (($#)); do
@@ -59,6 +70,10 @@ while (($#)); do
       exit 0
       ;;
     --keep) keep=1 ;;
+    --render)
+      render="${2:-docs/performance.json}"
+      [[ $# -ge 2 ]] && shift
+      ;;
     --quick | --rsa | --ec | --profile)
       [[ "$1" == --profile ]] && profiling=1
       pass+=("$1")
@@ -66,6 +81,7 @@ while (($#)); do
     --duration | --rounds | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --profile-scenario | --artifacts | --jfr-settings)
       (($# >= 2)) || die "$1 needs a value"
       [[ "$1" == --profile-at || "$1" == --profile-scenario || "$1" == --jfr-settings ]] && profiling=1
+      [[ "$1" == --scenarios ]] && scenarios="$2"
       pass+=("$1" "$2")
       shift
       ;;
@@ -93,6 +109,32 @@ else
   [[ -f "$jar" ]] || die "no $jar after the build"
 fi
 
+# The load generator: a small package compiled against the jar (Jackson, BouncyCastle).
+# (Per run, so that two runs on one checkout do not compile over each other.)
+loadgen_classes="$(mktemp -d "${TMPDIR:-/tmp}/ib-bench-loadgen.XXXXXX")"
+trap 'rm -rf "$loadgen_classes"' EXIT
+javac -nowarn -d "$loadgen_classes" -cp "$jar" scripts/bench/loadgen/*.java || die "compiling scripts/bench/loadgen failed"
+
+if [[ -n "$render" ]]; then
+  [[ -f "$render" ]] || die "--render: no $render"
+  java -cp "$jar:$loadgen_classes" loadgen.Main render "$render" "${render%.json}.md"
+  log "rendered ${render%.json}.md from $render"
+  exit 0
+fi
+
+# step-ca for (p): pinned, built once into the versioned cache.
+step_ca_bin="${BENCH_STEP_CA_BIN:-}"
+step_ca_missing=""
+if [[ ",$scenarios," == *,p,* && -z "$step_ca_bin" ]]; then
+  rc=0
+  step_ca_bin="$(bash scripts/lib/ensure-go-tool.sh module github.com/smallstep/certificates/cmd/step-ca v0.30.2)" || rc=$?
+  case "$rc" in
+    0) log "step-ca: $step_ca_bin"; export BENCH_STEP_CA_VERSION=v0.30.2 ;;
+    3) step_ca_bin=""; step_ca_missing="Go is not installed, so step-ca v0.30.2 could not be built (scripts/lib/ensure-go-tool.sh)" ;;
+    *) step_ca_bin=""; step_ca_missing="building step-ca v0.30.2 failed (scripts/lib/ensure-go-tool.sh exit $rc)" ;;
+  esac
+fi
+
 # ------------------------------------------------------------------ temporary state, clean-up
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ib-bench.XXXXXX")"
@@ -102,6 +144,7 @@ vault_port=""
 
 cleanup() {
   local rc=$?
+  rm -rf "$loadgen_classes"
   if [[ -n "$broker_pid" ]] && kill -0 "$broker_pid" 2>/dev/null; then
     kill "$broker_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$broker_pid" 2>/dev/null || break; sleep 0.1; done
@@ -170,7 +213,7 @@ for opt in $broker_java_opts; do
 done
 broker_java_opts="${resolved[*]}"
 # Starting JFR in a running JVM retransforms classes and deoptimises compiled code, which slowed the
-# profiled window several-fold; started with the JVM (and stopped by Bench.java before measuring),
+# profiled window several-fold; started with the JVM (and stopped by the load generator before measuring),
 # JFR is set up once and the later profile records a broker in its normal state.
 ((profiling)) && broker_java_opts="$broker_java_opts -XX:StartFlightRecording=name=ib-launch,settings=default"
 mkdir -p "$work/broker" "$work/db"
@@ -208,9 +251,10 @@ export BENCH_BROKER_URL="$broker_url" BENCH_BROKER_PID="$broker_pid" BENCH_VAULT
 export BENCH_CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 export BENCH_JAVA_VERSION="$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
 export BENCH_VAULT_VERSION="$vault_version" BENCH_COMMAND="$command_line"
+export BENCH_WORK_DIR="$work" BENCH_STEP_CA_BIN="$step_ca_bin" BENCH_STEP_CA_MISSING="$step_ca_missing"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 export BENCH_BROKER_JAVA_OPTS="${broker_java_opts/#@$root\//@}" BENCH_DB_LABEL="${db_label%% in /*}"
 [[ -n "${BENCH_BROKER_JAR:-}" ]] && export BENCH_BROKER_JAR_LABEL="$jar"
 # shellcheck disable=SC2086
-env -u JAVA_TOOL_OPTIONS java ${BENCH_LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -cp "$jar" \
-  scripts/bench/Bench.java "${pass[@]}"
+env -u JAVA_TOOL_OPTIONS java ${BENCH_LOADGEN_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -cp "$jar:$loadgen_classes" \
+  loadgen.Main "${pass[@]}"

@@ -1,6 +1,8 @@
 package io.identitybroker.enrollment;
 
+import io.identitybroker.crypto.Signatures;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
@@ -31,6 +33,7 @@ import java.security.PublicKey;
 import java.security.Provider;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +51,14 @@ public final class CsrPolicy {
             PKCSObjectIdentifiers.sha512WithRSAEncryption, PKCSObjectIdentifiers.id_RSASSA_PSS,
             X9ObjectIdentifiers.ecdsa_with_SHA256, X9ObjectIdentifiers.ecdsa_with_SHA384,
             X9ObjectIdentifiers.ecdsa_with_SHA512, EdECObjectIdentifiers.id_Ed25519);
+    /** Signature algorithms verified natively ({@link Signatures}); RSA-PSS and Ed25519 (rare here) stay with BouncyCastle. */
+    private static final Map<ASN1ObjectIdentifier, String> NATIVE_SIGNATURES = Map.of(
+            PKCSObjectIdentifiers.sha256WithRSAEncryption, "SHA256withRSA",
+            PKCSObjectIdentifiers.sha384WithRSAEncryption, "SHA384withRSA",
+            PKCSObjectIdentifiers.sha512WithRSAEncryption, "SHA512withRSA",
+            X9ObjectIdentifiers.ecdsa_with_SHA256, "SHA256withECDSA",
+            X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA384withECDSA",
+            X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA");
     private static final BigInteger F4 = BigInteger.valueOf(65537);
     private static final Provider BC = new BouncyCastleProvider();
 
@@ -92,15 +103,10 @@ public final class CsrPolicy {
             throw new CsrRejectedException("csr_malformed", "The CSR is not a valid DER PKCS#10 request.");
         }
         String keyAlgorithm = checkKey(csr.getSubjectPublicKeyInfo());
-        checkSignature(csr);
+        PublicKey key = checkSignature(csr);
         checkExtensions(csr, spiffeId);
         checkSubject(csr);
-        try {
-            PublicKey key = new JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey();
-            return new AcceptedCsr(pem.strip() + "\n", key, keyAlgorithm);
-        } catch (Exception e) {
-            throw new CsrRejectedException("csr_malformed", "The CSR's public key cannot be read.");
-        }
+        return new AcceptedCsr(pem.strip() + "\n", key, keyAlgorithm);
     }
 
     private static String checkKey(SubjectPublicKeyInfo spki) {
@@ -147,22 +153,41 @@ public final class CsrPolicy {
                 "Accepted keys: EC P-256/P-384, Ed25519, RSA 2048-4096.");
     }
 
-    private static void checkSignature(PKCS10CertificationRequest csr) {
-        if (!STRONG_SIGNATURES.contains(csr.getSignatureAlgorithm().getAlgorithm())) {
+    /**
+     * The proof of possession; returns the CSR's key. EC and RSA (PKCS#1 v1.5) go to BoringSSL: a
+     * fresh key per CSR made BouncyCastle precompute point tables for every request (about half the
+     * exchange's CPU in the profile, docs/profiles/).
+     */
+    private static PublicKey checkSignature(PKCS10CertificationRequest csr) {
+        ASN1ObjectIdentifier algorithm = csr.getSignatureAlgorithm().getAlgorithm();
+        if (!STRONG_SIGNATURES.contains(algorithm)) {
             throw new CsrRejectedException("csr_weak_signature",
                     "The CSR must be signed with SHA-256 or stronger (RSA, RSA-PSS, ECDSA) or Ed25519.");
         }
+        String jca = Signatures.isNative() ? NATIVE_SIGNATURES.get(algorithm) : null;
+        String keyType = jca == null ? null : jca.endsWith("RSA") ? "RSA" : "EC";
+        PublicKey key = null;
         boolean valid;
         try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(BC)
-                    .build(csr.getSubjectPublicKeyInfo());
-            valid = csr.isSignatureValid(verifier);
+            // A key that cannot be read (e.g. a point off the curve) cannot have signed: a bad signature, as before.
+            key = jca == null ? new JcaPKCS10CertificationRequest(csr).setProvider(BC).getPublicKey()
+                    : Signatures.publicKey(keyType, csr.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
+            if (jca != null) {
+                // The DER round trip above makes the re-encoded request info the bytes that were signed.
+                byte[] signed = csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
+                valid = Signatures.verify(jca, key, signed, csr.getSignature());
+            } else {
+                ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().setProvider(BC)
+                        .build(csr.getSubjectPublicKeyInfo());
+                valid = csr.isSignatureValid(verifier);
+            }
         } catch (Exception e) {
             valid = false;
         }
         if (!valid) {
             throw new CsrRejectedException("csr_bad_signature", "The CSR's signature does not verify with its own key.");
         }
+        return key;
     }
 
     private static void checkExtensions(PKCS10CertificationRequest csr, String spiffeId) {

@@ -1,5 +1,7 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.crypto.Signatures;
+
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -99,6 +101,7 @@ final class ChainValidator {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor.certificate(), null)));
             params.setRevocationEnabled(false);
+            params.setSigProvider(providerFor(path)); // BoringSSL, not SunEC, where it handles every signature
             params.setDate(at);
             CertPathValidator.getInstance("PKIX").validate(certPath, params);
             return new Result(anchor, null, null);
@@ -141,9 +144,26 @@ final class ChainValidator {
         return null;
     }
 
+    /** Conscrypt when it verifies every signature of the path, else null (the JDK's default providers). */
+    private static String providerFor(List<X509Certificate> path) {
+        String provider = null;
+        for (X509Certificate c : path) {
+            provider = Signatures.providerFor(c.getSigAlgName());
+            if (provider == null) {
+                return null;
+            }
+        }
+        return provider;
+    }
+
     private static boolean signedBy(X509Certificate cert, X509Certificate issuer) {
         try {
-            cert.verify(issuer.getPublicKey());
+            String provider = Signatures.providerFor(cert.getSigAlgName());
+            if (provider == null) {
+                cert.verify(issuer.getPublicKey());
+            } else {
+                cert.verify(issuer.getPublicKey(), provider);
+            }
             return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;

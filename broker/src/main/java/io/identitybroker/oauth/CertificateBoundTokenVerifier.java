@@ -3,14 +3,13 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.crypto.Signatures;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.security.SecretTokens;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
@@ -182,15 +181,9 @@ public final class CertificateBoundTokenVerifier {
         if (signature.length != ES256_SIGNATURE_BYTES) {
             throw new InvalidAccessTokenException("bad_signature");
         }
-        try {
-            // JWS carries R || S (IEEE P1363), not DER; the JDK checks 0 < R, S < n itself.
-            Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
-            verifier.initVerify(key);
-            verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!verifier.verify(signature)) {
-                throw new InvalidAccessTokenException("bad_signature");
-            }
-        } catch (GeneralSecurityException e) {
+        // JWS carries R || S (IEEE P1363), not DER; BoringSSL checks 0 < R, S < n itself.
+        if (!Signatures.verifyP1363("SHA256withECDSA", key, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
+                signature)) {
             throw new InvalidAccessTokenException("bad_signature");
         }
     }

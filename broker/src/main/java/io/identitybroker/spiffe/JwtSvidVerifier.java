@@ -3,14 +3,13 @@ package io.identitybroker.spiffe;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.crypto.Signatures;
 import io.identitybroker.mtls.SpiffeId;
 import io.identitybroker.oauth.EcJwk;
 import io.identitybroker.oauth.VerificationKeys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,13 +128,11 @@ public final class JwtSvidVerifier {
 
     private static void checkSignature(ECPublicKey key, String[] parts) {
         try {
-            Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
-            verifier.initVerify(key);
-            verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!verifier.verify(Base64.getUrlDecoder().decode(parts[2]))) {
+            if (!Signatures.verifyP1363("SHA256withECDSA", key, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
+                    Base64.getUrlDecoder().decode(parts[2]))) {
                 throw new InvalidJwtSvidException("bad_signature");
             }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new InvalidJwtSvidException("bad_signature");
         }
     }

@@ -1,0 +1,5 @@
+package loadgen;
+
+/** A scenario that was not measured, and why. */
+record Skipped(String scenario, String reason) {
+}
