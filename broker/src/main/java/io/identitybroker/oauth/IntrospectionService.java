@@ -4,6 +4,8 @@ import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.BoundCertificate;
 import jakarta.inject.Singleton;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,14 +31,17 @@ public class IntrospectionService {
     private final CertificateBoundTokenVerifier verifier;
     private final AgentService agents;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
-    public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents, Clock clock) {
+    public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents, Clock clock,
+                                MeterRegistry metrics) {
         // The broker is not a resource server: any audience it issued for is fine here.
         this.verifier = CertificateBoundTokenVerifier.builder(keys).issuer(properties.getIssuer())
                 .anyAudience().leeway(LEEWAY).clock(clock)
                 .cacheVerifiedTokens(properties.getIntrospectionVerifiedTokens()).build();
         this.agents = agents;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The verified token when it is active now; empty for every kind of inactive (RFC 7662 tells no reason). */
@@ -45,6 +50,7 @@ public class IntrospectionService {
         try {
             verified = verifier.verifyIgnoringPresenter(token);
         } catch (InvalidAccessTokenException e) {
+            count("invalid");
             return Optional.empty();
         }
         Instant now = clock.instant();
@@ -53,6 +59,7 @@ public class IntrospectionService {
                 || !bound.get().agentId().equals(verified.clientId())
                 || !bound.get().spiffeId().equals(verified.subject())
                 || !bound.get().tenantId().equals(verified.tenant())) {
+            count("not_bound");
             return Optional.empty();
         }
         return Optional.of(verified);
@@ -66,8 +73,11 @@ public class IntrospectionService {
      */
     public Map<String, Object> introspect(String token, String callerTenant) {
         Map<String, Object> body = new LinkedHashMap<>();
-        Optional<AccessToken> active = activeToken(token)
-                .filter(t -> callerTenant == null || callerTenant.equals(t.tenant()));
+        Optional<AccessToken> verified = activeToken(token);
+        Optional<AccessToken> active = verified.filter(t -> callerTenant == null || callerTenant.equals(t.tenant()));
+        if (verified.isPresent()) {
+            count(active.isPresent() ? "active" : "other_tenant");
+        }
         if (active.isEmpty()) {
             body.put("active", false);
             return body;
@@ -88,5 +98,11 @@ public class IntrospectionService {
         }
         body.put("cnf", Map.of("x5t#S256", t.x5tS256()));
         return body;
+    }
+
+    /** {@code broker.oauth.introspections{result}}: active, invalid (signature, expiry, form), not_bound, other_tenant. */
+    private void count(String result) {
+        Counter.builder("broker.oauth.introspections").description("token introspections by result")
+                .tag("result", result).register(metrics).increment();
     }
 }
