@@ -1,7 +1,5 @@
 package io.identitybroker.vault;
 
-import io.github.jopenlibs.vault.VaultException;
-import io.github.jopenlibs.vault.response.HealthResponse;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
@@ -16,41 +14,25 @@ import java.util.Map;
  */
 @Singleton
 public class VaultHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
-    private final VaultClients clients;
-    private final VaultSession session;
+    private final VaultProbe probe;
 
-    public VaultHealthIndicator(VaultClients clients, VaultSession session) {
-        this.clients = clients;
-        this.session = session;
+    public VaultHealthIndicator(VaultProbe probe) {
+        this.probe = probe;
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
+        VaultProbe.Status status = probe.check();
         Map<String, Object> details = new LinkedHashMap<>();
-        try {
-            HealthResponse health = clients.withToken(null).debug().health();
-            boolean up = Boolean.TRUE.equals(health.getInitialized()) && !Boolean.TRUE.equals(health.getSealed());
-            details.put("initialized", health.getInitialized());
-            details.put("sealed", health.getSealed());
-            if (up) {
-                up = tokenValid();
-                details.put("token", up ? "valid" : "invalid");
-            }
-            healthStatus = up ? HealthStatus.UP : HealthStatus.DOWN;
-        } catch (VaultException | RuntimeException e) {
+        if (status.reachable()) {
+            details.put("initialized", status.initialized());
+            details.put("sealed", status.sealed());
+            details.put("token", status.tokenValid() ? "valid" : "invalid");
+        } else {
             details.put("error", "unreachable");
-            healthStatus = HealthStatus.DOWN;
         }
+        healthStatus = status.up() ? HealthStatus.UP : HealthStatus.DOWN;
         return details;
-    }
-
-    private boolean tokenValid() {
-        try {
-            session.client().auth().lookupSelf();
-            return true;
-        } catch (VaultException | RuntimeException e) {
-            return false;
-        }
     }
 
     @Override
