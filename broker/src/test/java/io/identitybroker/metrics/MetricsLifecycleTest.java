@@ -5,15 +5,24 @@ import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
 import io.identitybroker.testing.EnrolledAgent;
+import io.identitybroker.testing.TestVault;
+import io.identitybroker.vault.VaultProbe;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,6 +104,18 @@ class MetricsLifecycleTest extends BrokerTest {
         assertNotNull(keyAge);
         assertTrue(keyAge >= 0, "key age " + keyAge);
 
+        broker.context().getBean(VaultProbe.class).check();
+        s = scrape();
+        assertEquals(1.0, s.value("broker_vault_up"));
+        assertEquals(0.0, s.value("broker_vault_sealed"));
+        Set<String> undocumented = new TreeSet<>(s.families());
+        undocumented.removeAll(documentedMetrics());
+        Set<String> documented = documentedMetrics();
+        // a timer or summary's _max comes with it and is documented there
+        undocumented.removeIf(name -> !name.startsWith("broker_")
+                || name.endsWith("_max") && documented.contains(name.substring(0, name.length() - 4)));
+        assertEquals(Set.of(), undocumented, "every broker metric is in the table of docs/operations.md");
+
         // an edited event in the tail: the chain no longer verifies
         broker.update("UPDATE audit_events SET actor = 'someone-else' WHERE chain = 'acme' AND seq = ?", head);
         broker.context().getBean(InventoryGauges.class).refresh();
@@ -102,10 +123,13 @@ class MetricsLifecycleTest extends BrokerTest {
     }
 
     @Test
-    void prometheusNeedsTheMetricsReadRight() {
+    void prometheusNeedsTheMetricsReadRightWhichTheScraperPolicyGivesAndNothingElse() {
         assertEquals(401, api.get("/prometheus", null).status());
         assertEquals(403, api.get("/prometheus", vault.adminToken("acme")).status());
-        BrokerApi.Response ok = api.get("/prometheus", vault.platformAdminToken());
+        String scraper = vault.request("POST", "auth/token/create", Map.of("policies", List.of("metrics-reader"), "ttl", "10m"))
+                .path("auth").path("client_token").asText();
+        assertEquals(403, api.get("/api/v1/tenants/acme", scraper).status());
+        BrokerApi.Response ok = api.get("/prometheus", scraper);
         assertEquals(200, ok.status());
         assertTrue(ok.header("Content-Type").startsWith("text/plain"), ok.header("Content-Type"));
     }
@@ -127,6 +151,25 @@ class MetricsLifecycleTest extends BrokerTest {
         assertEquals("valid", details.path("vault").path("details").path("token").asText(), operator.raw());
         assertFalse(operator.raw().contains("jdbc"), "no connection URL, even for operators: " + operator.raw());
         assertFalse(operator.raw().contains("diskSpace"), operator.raw());
+    }
+
+    /** The names in the first column of the metrics table of docs/operations.md (a cell may name several). */
+    private static Set<String> documentedMetrics() {
+        try {
+            Set<String> names = new TreeSet<>();
+            Pattern name = Pattern.compile("`(broker_[a-z0-9_]+)`");
+            for (String line : Files.readAllLines(TestVault.repoRoot().resolve("docs/operations.md"))) {
+                if (line.startsWith("| `broker_")) {
+                    Matcher m = name.matcher(line.split("\\|")[1]);
+                    while (m.find()) {
+                        names.add(m.group(1));
+                    }
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean noDetails(BrokerApi.Response r) {

@@ -2,18 +2,24 @@ package io.identitybroker.metrics;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A parsed Prometheus text exposition: each sample by name and exact label set. */
-record PrometheusScrape(Map<String, Double> samples) {
+/** A parsed Prometheus text exposition: each sample by name and exact label set, and the metric families ({@code # TYPE}). */
+record PrometheusScrape(Map<String, Double> samples, Set<String> families) {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
     static PrometheusScrape parse(String text) {
         Map<String, Double> samples = new HashMap<>();
+        Set<String> families = new TreeSet<>();
         for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                families.add(line.split(" ")[2]);
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -30,7 +36,7 @@ record PrometheusScrape(Map<String, Double> samples) {
             }
             samples.put(key(m.group(1), labels), Double.parseDouble(m.group(4)));
         }
-        return new PrometheusScrape(samples);
+        return new PrometheusScrape(samples, families);
     }
 
     /** The sample with exactly these labels; null when absent. */
