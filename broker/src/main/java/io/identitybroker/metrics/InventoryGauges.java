@@ -3,6 +3,7 @@ package io.identitybroker.metrics;
 import io.identitybroker.audit.AuditChainHead;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.pki.PkiBackend;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -78,12 +79,12 @@ public class InventoryGauges {
                 .register(registry);
         this.chainValid = MultiGauge.builder("broker.audit.chain.valid")
                 .description("1 when the chain's latest events verify (links, hashes, head, anchor), else 0").register(registry);
-        io.micrometer.core.instrument.Gauge.builder("broker.metrics.inventory.refreshed", this, g -> g.refreshedAt)
+        Gauge.builder("broker.metrics.inventory.refreshed", this, g -> g.refreshedAt)
                 .description("epoch second of the last complete refresh of the inventory gauges").register(registry);
     }
 
     @Scheduled(fixedDelay = "${broker.metrics.inventory-interval:60s}", initialDelay = "5s")
-    void refreshPeriodically() {
+    public void refreshPeriodically() {
         try {
             refresh();
         } catch (RuntimeException e) {

@@ -2,24 +2,14 @@ package io.identitybroker.metrics;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 
-import java.time.Duration;
-
 /**
- * {@code broker.metrics.*}: how often the inventory gauges are recomputed and how many of each
- * audit chain's latest events are re-verified each time.
+ * {@code broker.metrics.*}: how many of each audit chain's latest events every inventory refresh
+ * re-verifies. (The refresh interval, {@code broker.metrics.inventory-interval}, is read by the
+ * schedule itself.) A value below 1 stops the start.
  */
 @ConfigurationProperties("broker.metrics")
 public class MetricsProperties {
-    private Duration inventoryInterval = Duration.ofSeconds(60);
     private int auditTailEvents = 1000;
-
-    public Duration getInventoryInterval() {
-        return inventoryInterval;
-    }
-
-    public void setInventoryInterval(Duration inventoryInterval) {
-        this.inventoryInterval = inventoryInterval;
-    }
 
     public int getAuditTailEvents() {
         return auditTailEvents;

@@ -10,12 +10,12 @@ import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,10 +2,10 @@ package io.identitybroker.oauth;
 
 import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.BoundCertificate;
-import jakarta.inject.Singleton;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

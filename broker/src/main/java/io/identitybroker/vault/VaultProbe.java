@@ -53,7 +53,7 @@ public class VaultProbe {
     }
 
     @Scheduled(fixedDelay = "${broker.metrics.vault-probe-interval:15s}", initialDelay = "5s")
-    void checkPeriodically() {
+    public void checkPeriodically() {
         check();
     }
 

@@ -128,7 +128,7 @@ class MetricsLifecycleTest extends BrokerTest {
         assertEquals(403, api.get("/prometheus", vault.adminToken("acme")).status());
         String scraper = vault.request("POST", "auth/token/create", Map.of("policies", List.of("metrics-reader"), "ttl", "10m"))
                 .path("auth").path("client_token").asText();
-        assertEquals(403, api.get("/api/v1/tenants/acme", scraper).status());
+        assertEquals(404, api.get("/api/v1/tenants/acme", scraper).status(), "no tenant exists for a scraper");
         BrokerApi.Response ok = api.get("/prometheus", scraper);
         assertEquals(200, ok.status());
         assertTrue(ok.header("Content-Type").startsWith("text/plain"), ok.header("Content-Type"));
