@@ -12,7 +12,7 @@ import java.util.Locale;
  * Counts the broker's own Vault calls: {@code broker.vault.calls} (timer with a fixed histogram,
  * tags {@code operation} and {@code outcome}) and {@code broker.vault.errors} (tags
  * {@code operation} and {@code kind}: {@code unreachable}, {@code sealed}, {@code denied},
- * {@code unavailable}, {@code rejected}). Operations are the fixed names callers pass to
+ * {@code unavailable}, {@code not_found}, {@code rejected}). Operations are the fixed names callers pass to
  * {@link BrokerVault#call}, so the label set stays bounded. Recording never fails a call.
  */
 @Singleton
@@ -45,6 +45,8 @@ public class VaultMetrics {
             case 0 -> "unreachable";
             case 503 -> "sealed";
             case 403 -> "denied";
+            // e.g. a read of an audit anchor not written yet: often expected by the caller
+            case 404 -> "not_found";
             default -> status == 429 || status >= 500 ? "unavailable" : "rejected";
         };
     }
