@@ -2,6 +2,7 @@ package io.identitybroker.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;
+import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.BrokerTest;
 import io.identitybroker.testing.Csrs;
 import io.identitybroker.testing.EnrolledAgent;
@@ -120,6 +121,34 @@ class MetricsLifecycleTest extends BrokerTest {
         broker.update("UPDATE audit_events SET actor = 'someone-else' WHERE chain = 'acme' AND seq = ?", head);
         broker.context().getBean(InventoryGauges.class).refresh();
         assertEquals(0.0, scrape().value("broker_audit_chain_valid", "tenant", "acme"));
+    }
+
+    @Test
+    void theInventoryAndVaultGaugesRefreshOnTheirOwnSchedule() throws Exception {
+        try (BrokerInstance scheduled = BrokerInstance.start(vault, Map.of("broker.metrics.inventory-interval", "1s",
+                "broker.metrics.vault-probe-interval", "1s"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            double first = Double.NaN;
+            double later = Double.NaN;
+            PrometheusScrape s = PrometheusScrape.parse("");
+            while (System.nanoTime() < deadline && (!(later > first) || s.value("broker_vault_up") == null)) {
+                BrokerApi.Response r = scheduled.api().get("/prometheus", vault.platformAdminToken());
+                assertEquals(200, r.status(), r.raw());
+                s = PrometheusScrape.parse(r.raw());
+                // absent until the first scheduled run creates the bean and its gauges
+                Double refreshed = s.value("broker_metrics_inventory_refreshed");
+                if (refreshed != null && !refreshed.isNaN()) {
+                    if (Double.isNaN(first)) {
+                        first = refreshed;
+                    } else {
+                        later = refreshed;
+                    }
+                }
+                Thread.sleep(500);
+            }
+            assertTrue(later > first, "the inventory was refreshed by its schedule: " + first + " -> " + later);
+            assertEquals(1.0, s.value("broker_vault_up"), "the Vault probe ran by its schedule");
+        }
     }
 
     @Test
