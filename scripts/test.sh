@@ -17,6 +17,10 @@ echo "test.sh: PostgreSQL: $pg_url"
 
 mvn -B -ntp verify "$@"
 
+# Prometheus alert rules (promtool check + unit tests) and the Grafana dashboard's metric names.
+# promtool is installed like PostgreSQL when missing; without it this fails, never skips.
+bash scripts/test-alerts.sh
+
 # Terraform modules with OpenTofu and the real broker (the Go-built tools are cached in
 # ~/.cache/identity-broker; a first build takes about ten minutes).
 if command -v go >/dev/null 2>&1; then

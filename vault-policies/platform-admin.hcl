@@ -19,7 +19,7 @@ path "identity-broker/introspect" {
   capabilities = ["create", "read", "update", "delete", "list"]
 }
 
-# Operational metrics (GET /metrics): token issuance counts, transit batching.
+# Operational metrics (GET /prometheus, GET /metrics) and the details of /health/*.
 path "identity-broker/metrics" {
   capabilities = ["read"]
 }

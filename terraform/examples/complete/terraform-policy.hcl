@@ -74,6 +74,10 @@ path "sys/policies/acl/auditor" {
   capabilities = ["create", "read", "update", "delete"]
 }
 
+path "sys/policies/acl/metrics-reader" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
 path "sys/policy/identity-broker" {
   capabilities = ["create", "read", "update", "delete"]
 }
@@ -87,6 +91,10 @@ path "sys/policy/platform-admin" {
 }
 
 path "sys/policy/auditor" {
+  capabilities = ["create", "read", "update", "delete"]
+}
+
+path "sys/policy/metrics-reader" {
   capabilities = ["create", "read", "update", "delete"]
 }
 

@@ -1,12 +1,14 @@
 locals {
   policies_dir = coalesce(var.policies_dir, "${path.module}/../../../vault-policies")
-  # Policy name => file. identity-broker is the broker's own; the other three are the human
-  # roles the broker authorizes through sys/capabilities-self.
+  # Policy name => file. identity-broker is the broker's own; tenant-admin, platform-admin and
+  # auditor are the human roles the broker authorizes through sys/capabilities-self;
+  # metrics-reader is for a Prometheus scraper (read on identity-broker/metrics only).
   policy_files = {
     "identity-broker" = "identity-broker.hcl"
     "tenant-admin"    = "tenant-admin.hcl"
     "platform-admin"  = "platform-admin.hcl"
     "auditor"         = "auditor.hcl"
+    "metrics-reader"  = "metrics-reader.hcl"
   }
 }
 

@@ -1,5 +1,5 @@
 output "policy_names" {
-  description = "Names of the four policies written (identity-broker, tenant-admin, platform-admin, auditor)."
+  description = "Names of the five policies written (identity-broker, tenant-admin, platform-admin, auditor, metrics-reader)."
   value       = sort([for p in vault_policy.this : p.name])
 }
 

@@ -1,5 +1,5 @@
 variable "policies_dir" {
-  description = "Directory holding the policy files identity-broker.hcl, tenant-admin.hcl, platform-admin.hcl and auditor.hcl. Default: the repository's vault-policies/ (relative to this module)."
+  description = "Directory holding the policy files identity-broker.hcl, tenant-admin.hcl, platform-admin.hcl, auditor.hcl and metrics-reader.hcl. Default: the repository's vault-policies/ (relative to this module)."
   type        = string
   default     = null
 }

@@ -8,6 +8,8 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        Micronaut.run(Application.class, args);
+        // With JSON logs every line of standard output must be a JSON object: no ASCII-art banner.
+        String format = System.getProperty("BROKER_LOG_FORMAT", System.getenv().getOrDefault("BROKER_LOG_FORMAT", "plain"));
+        Micronaut.build(args).mainClass(Application.class).banner(!"json".equals(format)).start();
     }
 }

@@ -1,6 +1,7 @@
 package io.identitybroker.audit;
 
 import io.identitybroker.ids.TimeOrderedUuid;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -41,9 +42,11 @@ public class AuditLog {
     private final Set<String> knownHeads = ConcurrentHashMap.newKeySet();
 
     private final ChainAnchors anchors;
+    private final ApplicationEventPublisher<AuditAppended> appended;
 
     public AuditLog(AuditEventRepository events, Clock clock, TransactionOperations<Connection> transactions,
-                    @Nullable ChainAnchors anchors) {
+                    @Nullable ChainAnchors anchors, ApplicationEventPublisher<AuditAppended> appended) {
+        this.appended = appended;
         this.events = events;
         this.clock = clock;
         this.gate = new ChainGate(transactions);
@@ -69,6 +72,8 @@ public class AuditLog {
         AuditEvent event = withHash(unsigned, AuditChain.hash(unsigned));
         events.save(event);
         events.advanceHead(chain, event.seq(), event.hash());
+        appended.publishEvent(new AuditAppended(chain, record.type(), record.outcome(),
+                record.details().get("reason") instanceof String reason ? reason : null));
         return event;
     }
 
@@ -154,6 +159,44 @@ public class AuditLog {
         }
         return new ChainVerification(chain, valid, checked, lastSeq, prev, null, null, anchorState,
                 anchor.map(ChainAnchors.Anchor::seq).orElse(null), anchor.map(ChainAnchors.Anchor::hash).orElse(null));
+    }
+
+    /**
+     * Bounded verification for monitoring: recomputes the hashes and links of the chain's last
+     * {@code events} events, checks that the last one is the head row, and compares the anchored
+     * head when it falls inside that tail or beyond it (a cut tail). Older events are left to
+     * {@link #verify}. An unreadable anchor store does not make the tail invalid (links are still checked).
+     *
+     * @return whether the tail holds
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean verifyTail(AuditChainHead head, int events) {
+        long from = Math.max(0, head.seq() - events);
+        // Up to the head read, not beyond: events appended since are the next check's.
+        List<AuditEvent> tail = head.seq() == 0 ? List.of() : this.events.page(head.chain(), from, (int) (head.seq() - from));
+        String prev = from == 0 ? AuditChain.GENESIS : null;
+        long expected = from + 1;
+        for (AuditEvent e : tail) {
+            if (e.seq() != expected || (prev != null && !e.prevHash().equals(prev)) || !AuditChain.hash(e).equals(e.hash())) {
+                return false;
+            }
+            prev = e.hash();
+            expected++;
+        }
+        if (expected - 1 != head.seq() || (head.seq() > 0 && !head.hash().equals(prev))) {
+            return false;
+        }
+        Optional<ChainAnchors.Anchor> anchor;
+        try {
+            anchor = anchors == null ? Optional.empty() : anchors.latest(head.chain());
+        } catch (RuntimeException e) {
+            return true;
+        }
+        if (anchor.isEmpty() || anchor.get().seq() <= from) {
+            return true;
+        }
+        ChainAnchors.Anchor a = anchor.get();
+        return a.seq() <= head.seq() && a.hash().equals(tail.get((int) (a.seq() - from - 1)).hash());
     }
 
     private static AuditEvent withHash(AuditEvent e, String hash) {

@@ -10,6 +10,8 @@ import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
@@ -56,15 +58,17 @@ public class AgentAuthenticator {
     private final TenantService tenants;
     private final MtlsProperties properties;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
     public AgentAuthenticator(ClientCertificates certificates, TrustAnchors anchors, AgentService agents,
-                              TenantService tenants, MtlsProperties properties, Clock clock) {
+                              TenantService tenants, MtlsProperties properties, Clock clock, MeterRegistry metrics) {
         this.certificates = certificates;
         this.anchors = anchors;
         this.agents = agents;
         this.tenants = tenants;
         this.properties = properties;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** A syntactically valid agent id (a UUID), safe to record as an audit subject. */
@@ -252,8 +256,12 @@ public class AgentAuthenticator {
         }
     }
 
-    /** Builds refusals that carry what the audit event records. */
-    private static final class Refusal {
+    /**
+     * Builds refusals that carry what the audit event records, and counts each one in
+     * {@code broker.mtls.authentication.failures{tenant,reason}} (tenant {@code unknown} when the
+     * request names no existing agent; never the agent id).
+     */
+    private final class Refusal {
         private final String tenantId;
         private final String agentId;
         private String x5t;
@@ -264,11 +272,19 @@ public class AgentAuthenticator {
         }
 
         AgentAuthenticationException unauthorized(String code, String detail) {
+            count(code);
             return new AgentAuthenticationException(HttpStatus.UNAUTHORIZED, code, detail, tenantId, agentId, x5t);
         }
 
         AgentAuthenticationException forbidden(String code, String detail) {
+            count(code);
             return new AgentAuthenticationException(HttpStatus.FORBIDDEN, code, detail, tenantId, agentId, x5t);
+        }
+
+        private void count(String reason) {
+            Counter.builder("broker.mtls.authentication.failures").description("refused callers of agent routes, by reason")
+                    .tag("tenant", tenantId == null ? "unknown" : tenantId).tag("reason", reason)
+                    .register(metrics).increment();
         }
 
         AgentAuthenticationException certificateRequired() {

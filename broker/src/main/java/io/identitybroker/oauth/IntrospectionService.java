@@ -3,6 +3,8 @@ package io.identitybroker.oauth;
 import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.BoundCertificate;
 import io.identitybroker.federation.ExternalClientService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -31,9 +33,10 @@ public class IntrospectionService {
     private final AgentService agents;
     private final ExternalClientService externalClients;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
     public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents,
-                                ExternalClientService externalClients, Clock clock) {
+                                ExternalClientService externalClients, Clock clock, MeterRegistry metrics) {
         // The broker is not a resource server: any audience it issued for is fine here. Tokens of
         // spiffe_jwt clients without mTLS carry no cnf; their standing is the client's registration.
         this.verifier = CertificateBoundTokenVerifier.builder(keys).issuer(properties.getIssuer())
@@ -42,6 +45,7 @@ public class IntrospectionService {
         this.agents = agents;
         this.externalClients = externalClients;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The verified token when it is active now; empty for every kind of inactive (RFC 7662 tells no reason). */
@@ -50,13 +54,18 @@ public class IntrospectionService {
         try {
             verified = verifier.verifyIgnoringPresenter(token);
         } catch (InvalidAccessTokenException e) {
+            count("invalid");
             return Optional.empty();
         }
         if (ExternalClientService.isClientId(verified.clientId())) {
-            return externalClients.standing(verified.clientId(), verified.tenant(), verified.subject())
-                    ? Optional.of(verified) : Optional.empty();
+            if (!externalClients.standing(verified.clientId(), verified.tenant(), verified.subject())) {
+                count("not_registered");
+                return Optional.empty();
+            }
+            return Optional.of(verified);
         }
         if (verified.x5tS256() == null) {
+            count("not_bound");
             return Optional.empty();
         }
         Instant now = clock.instant();
@@ -65,6 +74,7 @@ public class IntrospectionService {
                 || !bound.get().agentId().equals(verified.clientId())
                 || !bound.get().spiffeId().equals(verified.subject())
                 || !bound.get().tenantId().equals(verified.tenant())) {
+            count("not_bound");
             return Optional.empty();
         }
         return Optional.of(verified);
@@ -78,8 +88,11 @@ public class IntrospectionService {
      */
     public Map<String, Object> introspect(String token, String callerTenant) {
         Map<String, Object> body = new LinkedHashMap<>();
-        Optional<AccessToken> active = activeToken(token)
-                .filter(t -> callerTenant == null || callerTenant.equals(t.tenant()));
+        Optional<AccessToken> verified = activeToken(token);
+        Optional<AccessToken> active = verified.filter(t -> callerTenant == null || callerTenant.equals(t.tenant()));
+        if (verified.isPresent()) {
+            count(active.isPresent() ? "active" : "other_tenant");
+        }
         if (active.isEmpty()) {
             body.put("active", false);
             return body;
@@ -102,5 +115,11 @@ public class IntrospectionService {
             body.put("cnf", Map.of("x5t#S256", t.x5tS256()));
         }
         return body;
+    }
+
+    /** {@code broker.oauth.introspections{result}}: active, invalid (signature, expiry, form), not_bound, other_tenant. */
+    private void count(String result) {
+        Counter.builder("broker.oauth.introspections").description("token introspections by result")
+                .tag("result", result).register(metrics).increment();
     }
 }

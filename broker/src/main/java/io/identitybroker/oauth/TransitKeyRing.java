@@ -6,6 +6,7 @@ import io.identitybroker.vault.VaultJson;
 import io.identitybroker.vault.VaultProperties;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -58,6 +60,8 @@ public class TransitKeyRing implements VerificationKeys {
     private final Counter reads;
     private volatile KeySet current = KeySet.EMPTY;
     private volatile Instant lastAttempt = Instant.EPOCH;
+    /** When Vault created the latest version, as last read; null until read or when Vault does not say. */
+    private volatile Instant latestCreatedAt;
 
     /** The access-token key ({@code broker.oauth.transit-*}), the bean the OAuth endpoints use. */
     @Inject
@@ -71,6 +75,9 @@ public class TransitKeyRing implements VerificationKeys {
                           MeterRegistry metrics) {
         this.vault = vault;
         this.vaultProperties = vaultProperties;
+        Gauge.builder(settings.metricPrefix() + ".key.age", this, TransitKeyRing::latestVersionAgeSeconds)
+                .description("seconds since the latest key version was created (as last read; NaN before)")
+                .baseUnit("seconds").register(metrics);
         this.reads = Counter.builder(settings.metricPrefix() + ".key.reads").description("reads of the signing key's public versions")
                 .register(metrics);
         this.settings = settings;
@@ -120,6 +127,7 @@ public class TransitKeyRing implements VerificationKeys {
         String path = settings.mount() + "/keys/" + settings.key();
         JsonNode data = vault.call("transit key read", true, v -> VaultJson.data(v.logical().read(path)));
         KeySet keys = parse(data);
+        latestCreatedAt = createdAt(data, keys.latestVersion());
         if (keys.latestVersion() != current.latestVersion() || !keys.keys().keySet().equals(current.keys().keySet())) {
             LOG.info("Transit keys for {}: {} (latest v{})", settings.purpose(), keys.keys().keySet(), keys.latestVersion());
         }
@@ -164,6 +172,20 @@ public class TransitKeyRing implements VerificationKeys {
         List<Map<String, Object>> list = new ArrayList<>();
         keySet().keys().forEach((kid, key) -> list.add(0, EcJwk.toJwk(key, kid)));
         return Map.of("keys", list);
+    }
+
+    private double latestVersionAgeSeconds() {
+        Instant created = latestCreatedAt;
+        return created == null ? Double.NaN : Duration.between(created, clock.instant()).toMillis() / 1000.0;
+    }
+
+    private static Instant createdAt(JsonNode data, int version) {
+        String text = data.path("keys").path(Integer.toString(version)).path("creation_time").asText("");
+        try {
+            return text.isEmpty() ? null : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private KeySet parse(JsonNode data) {

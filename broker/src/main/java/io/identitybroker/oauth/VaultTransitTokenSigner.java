@@ -76,7 +76,8 @@ public class VaultTransitTokenSigner implements TokenSigner {
         String prefix = settings.metricPrefix();
         this.calls = Counter.builder(prefix + ".sign.calls").description("transit/sign requests").register(metrics);
         this.signatures = Counter.builder(prefix + ".signatures").description("signatures made by transit").register(metrics);
-        this.batchSizes = DistributionSummary.builder(prefix + ".sign.batch.size").register(metrics);
+        this.batchSizes = DistributionSummary.builder(prefix + ".sign.batch.size")
+                .description("inputs per transit sign call").serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(metrics);
         this.batcher = new CoalescingBatcher<>("transit-sign-" + settings.key(), this::signBatch, settings.signBatchMaxSize(),
                 settings.signBatchMaxWait(), settings.signMaxConcurrentCalls(), 10_000);
     }

@@ -18,7 +18,7 @@ import reactor.core.scheduler.Schedulers;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The metrics endpoint ({@code /metrics}, e.g. token issuance counts) is for operators: it needs a
+ * The metrics endpoints ({@code /metrics} and the Prometheus exposition {@code /prometheus}) are for operators: they need a
  * Vault token with {@code read} on the virtual path {@code identity-broker/metrics}. Without this
  * rule Micronaut would let any valid Vault token read a sensitive endpoint.
  */
@@ -36,7 +36,7 @@ public class MetricsEndpointRule implements SecurityRule<HttpRequest<?>> {
     }
 
     static boolean isMetricsPath(String path) {
-        return path.equals("/metrics") || path.startsWith("/metrics/");
+        return path.equals("/metrics") || path.startsWith("/metrics/") || path.equals("/prometheus");
     }
 
     @Override

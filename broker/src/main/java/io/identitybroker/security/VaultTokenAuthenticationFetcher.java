@@ -40,7 +40,13 @@ public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<Ht
     @Override
     public Publisher<Authentication> fetchAuthentication(HttpRequest<?> request) {
         Optional<String> token = tokenOf(request);
-        if (token.isEmpty() || !isAdminRoute(request)) {
+        if (token.isEmpty()) {
+            return Publishers.empty();
+        }
+        if (isHealthPath(request.getPath())) {
+            return healthReader(request, token.get());
+        }
+        if (!isAdminRoute(request)) {
             return Publishers.empty();
         }
         return Mono.fromCallable(() -> authorizer.identify(token.get()))
@@ -50,6 +56,24 @@ public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<Ht
                     String name = "vault:" + id.displayName() + (id.entityId().isEmpty() ? "" : "#" + id.entityId());
                     return Mono.just(Authentication.build(name, Map.of("entity_id", id.entityId())));
                 }).orElseGet(Mono::empty));
+    }
+
+    /**
+     * On {@code /health} a token only matters for the details (details-visible: AUTHENTICATED), which
+     * need the same right as the metrics: a token without it, an invalid one, or a Vault that
+     * cannot answer leaves the caller anonymous, so health always answers (UP/DOWN without details).
+     */
+    private Publisher<Authentication> healthReader(HttpRequest<?> request, String token) {
+        return Mono.fromCallable(() -> authorizer.identify(token)
+                        .filter(id -> authorizer.can(token, MetricsEndpointRule.METRICS_PATH, "read"))
+                        .map(id -> Authentication.build("vault:" + id.displayName(), Map.of("entity_id", id.entityId()))))
+                .subscribeOn(blocking)
+                .flatMap(found -> found.map(Mono::just).orElseGet(Mono::empty))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    static boolean isHealthPath(String path) {
+        return path.equals("/health") || path.startsWith("/health/");
     }
 
     /**

@@ -13,10 +13,12 @@ import jakarta.inject.Singleton;
 public class BrokerVault {
     private final VaultSession session;
     private final VaultProperties properties;
+    private final VaultMetrics metrics;
 
-    public BrokerVault(VaultSession session, VaultProperties properties) {
+    public BrokerVault(VaultSession session, VaultProperties properties, VaultMetrics metrics) {
         this.session = session;
         this.properties = properties;
+        this.metrics = metrics;
     }
 
     public <T> T call(String operation, boolean idempotent, VaultCall<T> call) {
@@ -24,10 +26,14 @@ public class BrokerVault {
         boolean reloggedIn = false;
         boolean retried = false;
         while (true) {
+            long start = System.nanoTime();
             try {
-                return call.apply(vault);
+                T result = call.apply(vault);
+                metrics.record(operation, System.nanoTime() - start, true, 0);
+                return result;
             } catch (VaultException | VaultRequestException e) {
                 int status = VaultFailures.status(e);
+                metrics.record(operation, System.nanoTime() - start, false, status);
                 if (status == 403 && !reloggedIn) {
                     reloggedIn = true;
                     vault = session.reloginAfterRejection(vault);

@@ -1,7 +1,5 @@
 package io.identitybroker.vault;
 
-import io.github.jopenlibs.vault.VaultException;
-import io.github.jopenlibs.vault.response.HealthResponse;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.AbstractHealthIndicator;
 import jakarta.inject.Singleton;
@@ -9,28 +7,31 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reports Vault DOWN when it is unreachable, sealed or uninitialised. */
+/**
+ * {@code vault}: DOWN when Vault is unreachable, sealed or uninitialised, or when the broker's own
+ * token is not valid (it cannot log in, or {@code auth/token/lookup-self} is refused), since every
+ * issuance then fails. Part of {@code /health} and {@code /health/readiness}.
+ */
 @Singleton
 public class VaultHealthIndicator extends AbstractHealthIndicator<Map<String, Object>> {
-    private final VaultClients clients;
+    private final VaultProbe probe;
 
-    public VaultHealthIndicator(VaultClients clients) {
-        this.clients = clients;
+    public VaultHealthIndicator(VaultProbe probe) {
+        this.probe = probe;
     }
 
     @Override
     protected Map<String, Object> getHealthInformation() {
+        VaultProbe.Status status = probe.check();
         Map<String, Object> details = new LinkedHashMap<>();
-        try {
-            HealthResponse health = clients.withToken(null).debug().health();
-            boolean up = Boolean.TRUE.equals(health.getInitialized()) && !Boolean.TRUE.equals(health.getSealed());
-            details.put("initialized", health.getInitialized());
-            details.put("sealed", health.getSealed());
-            healthStatus = up ? HealthStatus.UP : HealthStatus.DOWN;
-        } catch (VaultException | RuntimeException e) {
+        if (status.reachable()) {
+            details.put("initialized", status.initialized());
+            details.put("sealed", status.sealed());
+            details.put("token", status.tokenValid() ? "valid" : "invalid");
+        } else {
             details.put("error", "unreachable");
-            healthStatus = HealthStatus.DOWN;
         }
+        healthStatus = status.up() ? HealthStatus.UP : HealthStatus.DOWN;
         return details;
     }
 
