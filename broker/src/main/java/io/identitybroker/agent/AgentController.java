@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Admins read a tenant's agents and their certificate bindings, and cut agents off. */
-@Controller("/api/v1/tenants/{tenant}/agents")
+@Controller("/api/v1/tenants/{tenant:[^/]+}/agents")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class AgentController {
     private final AgentService agents;
@@ -29,14 +29,14 @@ public class AgentController {
     }
 
     /** Revokes the agent: its certificates in Vault, its bindings, itself. Idempotent. */
-    @Post("/{agent_id}/revoke")
+    @Post("/{agent_id:[^/]+}/revoke")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/agents/{agent_id}", capability = "update")
     public AgentView revoke(HttpRequest<?> request, @PathVariable String tenant, @PathVariable("agent_id") String agentId) {
         return lifecycle.revokeAgent(tenant, agentId, RequestContext.of(request));
     }
 
     /** The agent secret stops working at once; the agent must enroll again for a new one. Idempotent. */
-    @Post("/{agent_id}/revoke-secret")
+    @Post("/{agent_id:[^/]+}/revoke-secret")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/agents/{agent_id}", capability = "update")
     public AgentView revokeSecret(HttpRequest<?> request, @PathVariable String tenant,
                                   @PathVariable("agent_id") String agentId) {
@@ -50,7 +50,7 @@ public class AgentController {
         return Map.of("agents", agents.list(tenant).stream().map(a -> AgentView.of(a, agents.bindingsOf(a.id()))).toList());
     }
 
-    @Get("/{agentId}")
+    @Get("/{agentId:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/agents", capability = "read")
     public AgentView get(@PathVariable String tenant, @PathVariable String agentId) {
         tenants.require(tenant);

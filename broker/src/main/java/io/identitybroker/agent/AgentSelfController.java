@@ -25,7 +25,7 @@ import java.time.Instant;
  * on every request (mTLS with a bound certificate + the agent secret), so nothing is cached per
  * connection. A refused request is recorded as a failure event of the route's type.
  */
-@Controller("/api/v1/agents/{agent_id}")
+@Controller("/api/v1/agents/{agent_id:[^/]+}")
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class AgentSelfController {
     private final AgentAuthenticator authenticator;

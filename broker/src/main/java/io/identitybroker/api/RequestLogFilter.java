@@ -67,7 +67,9 @@ public class RequestLogFilter implements Ordered {
         String tenant = variables.get("tenant") instanceof String t && ResourceIds.isTenant(t) ? t : null;
         Object agent = variables.containsKey("agent_id") ? variables.get("agent_id") : variables.get("agentId");
         String agentId = agent instanceof String a && ResourceIds.isUuid(a) ? a : null;
-        return new RequestMdc(match.getRouteInfo().getUriMatchTemplate().toString(), tenant, agentId);
+        // Routes constrain their ids to [^/]+ (so a '+' still reaches the path-id rule); log the plain template.
+        String route = match.getRouteInfo().getUriMatchTemplate().toString().replaceAll("\\{([A-Za-z_]+):[^}]*}", "{$1}");
+        return new RequestMdc(route, tenant, agentId);
     }
 
     @Override

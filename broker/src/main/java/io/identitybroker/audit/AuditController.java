@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Reading and verifying a tenant's audit chain. */
-@Controller("/api/v1/tenants/{tenant}/audit-events")
+@Controller("/api/v1/tenants/{tenant:[^/]+}/audit-events")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class AuditController {
     private static final int MAX_LIMIT = 1000;

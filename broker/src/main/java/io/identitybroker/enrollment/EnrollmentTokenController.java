@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Tenant admins issue, list and revoke enrollment tokens. */
-@Controller("/api/v1/tenants/{tenant}/enrollment-tokens")
+@Controller("/api/v1/tenants/{tenant:[^/]+}/enrollment-tokens")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class EnrollmentTokenController {
     private final EnrollmentTokenService tokens;
@@ -44,7 +44,7 @@ public class EnrollmentTokenController {
                 .map(t -> EnrollmentTokenView.of(t, null, now)).toList());
     }
 
-    @Delete("/{id}")
+    @Delete("/{id:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/enrollment-tokens/{id}", capability = "delete")
     public HttpResponse<?> revoke(HttpRequest<?> request, @PathVariable String tenant, @PathVariable String id) {
         tokens.revoke(tenant, id, RequestContext.of(request));

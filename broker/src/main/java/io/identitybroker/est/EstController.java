@@ -78,7 +78,7 @@ public class EstController {
 
     // ------------------------------------------------------------------ labelled: /.well-known/est/{tenant}/...
 
-    @Get(value = "/{tenant}/cacerts", produces = {PKCS7, TEXT})
+    @Get(value = "/{tenant:[^/]+}/cacerts", produces = {PKCS7, TEXT})
     public HttpResponse<String> cacerts(@PathVariable("tenant") String label) {
         Tenant tenant = tenants.find(label).orElse(null);
         if (tenant == null) {
@@ -87,7 +87,7 @@ public class EstController {
         return base64(CERTS_ONLY, CertsOnly.encode(caCertificates.chainOf(tenant)));
     }
 
-    @Get(value = "/{tenant}/csrattrs", produces = {CSRATTRS_TYPE, TEXT})
+    @Get(value = "/{tenant:[^/]+}/csrattrs", produces = {CSRATTRS_TYPE, TEXT})
     public HttpResponse<String> csrattrs(@PathVariable("tenant") String label) {
         if (tenants.find(label).isEmpty()) {
             return EstErrors.notFound("No EST service under the label '" + printable(label) + "'.");
@@ -96,7 +96,7 @@ public class EstController {
     }
 
     /** An unknown label is not told apart here: no token can match it, so it is the same 401 (reason {@code tenant_mismatch}). */
-    @Post(value = "/{tenant}/simpleenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
+    @Post(value = "/{tenant:[^/]+}/simpleenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
     public HttpResponse<String> simpleenroll(HttpRequest<?> request, @PathVariable("tenant") String label,
                                              @Nullable @Body String body) {
         RequestContext ctx = new RequestContext("agent:enrollment", CorrelationId.of(request), Protocol.EST);
@@ -106,7 +106,7 @@ public class EstController {
                 .header(AGENT_ID_HEADER, enrolled.agentId());
     }
 
-    @Post(value = "/{tenant}/simplereenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
+    @Post(value = "/{tenant:[^/]+}/simplereenroll", consumes = PKCS10, produces = {PKCS7, TEXT})
     public HttpResponse<String> simplereenroll(HttpRequest<?> request, @PathVariable("tenant") String label,
                                                @Nullable @Body String body) {
         RequestContext ctx = new RequestContext("agent:unknown", CorrelationId.of(request), Protocol.EST);

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Tenant admins register OAuth clients whose identity is a foreign SPIFFE ID. */
-@Controller("/api/v1/tenants/{tenant}/external-clients")
+@Controller("/api/v1/tenants/{tenant:[^/]+}/external-clients")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class ExternalClientController {
     private final ExternalClientService service;
@@ -43,20 +43,20 @@ public class ExternalClientController {
         return Map.of("external_clients", service.list(tenant).stream().map(service::view).toList());
     }
 
-    @Get("/{client_id}")
+    @Get("/{client_id:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/external-clients", capability = "read")
     public ExternalClientView get(@PathVariable String tenant, @PathVariable("client_id") String clientId) {
         return service.view(service.require(tenant, clientId));
     }
 
-    @Patch("/{client_id}")
+    @Patch("/{client_id:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/external-clients/{client_id}", capability = "update")
     public ExternalClientView change(HttpRequest<?> request, @PathVariable String tenant,
                                      @PathVariable("client_id") String clientId, @Body ExternalClientRequests.Change body) {
         return service.view(service.change(tenant, clientId, body, RequestContext.of(request)));
     }
 
-    @Delete("/{client_id}")
+    @Delete("/{client_id:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/external-clients/{client_id}", capability = "delete")
     public HttpResponse<Void> remove(HttpRequest<?> request, @PathVariable String tenant,
                                      @PathVariable("client_id") String clientId) {

@@ -42,13 +42,13 @@ public class TrustDomainController {
         return Map.of("trust_domains", service.all().stream().map(service::view).toList());
     }
 
-    @Get("/{name}")
+    @Get("/{name:[^/]+}")
     @RequiresCapability(path = "identity-broker/trust-domains/{name}", capability = "read")
     public TrustDomainView get(@PathVariable String name) {
         return service.view(service.require(name));
     }
 
-    @Put("/{name}")
+    @Put("/{name:[^/]+}")
     @RequiresCapability(path = "identity-broker/trust-domains/{name}", capability = "update")
     public TrustDomainView replace(HttpRequest<?> request, @PathVariable String name, @Body TrustDomainRequests.Declare body) {
         TrustDomain td = service.replace(name, body, RequestContext.of(request));
@@ -56,7 +56,7 @@ public class TrustDomainController {
         return service.view(td);
     }
 
-    @Delete("/{name}")
+    @Delete("/{name:[^/]+}")
     @RequiresCapability(path = "identity-broker/trust-domains/{name}", capability = "delete")
     public HttpResponse<Void> remove(HttpRequest<?> request, @PathVariable String name) {
         service.remove(name, RequestContext.of(request));
@@ -65,7 +65,7 @@ public class TrustDomainController {
     }
 
     /** Fetches the bundle now on the answering replica (after fixing an endpoint, say). */
-    @Post("/{name}/refresh")
+    @Post("/{name:[^/]+}/refresh")
     @RequiresCapability(path = "identity-broker/trust-domains/{name}", capability = "update")
     public TrustDomainView refresh(@PathVariable String name) {
         TrustDomain td = service.require(name);

@@ -21,7 +21,7 @@ import io.micronaut.security.rules.SecurityRule;
  * agent self route ({@link AgentAuthenticator#authenticate}: mTLS with the bound certificate and the
  * agent secret), on every request; a refusal is an {@link JwtSvidIssuer#ISSUED} failure event.
  */
-@Controller("/api/v1/agents/{agent_id}/jwt-svids")
+@Controller("/api/v1/agents/{agent_id:[^/]+}/jwt-svids")
 @Secured(SecurityRule.IS_ANONYMOUS)
 public class JwtSvidController {
     private final AgentAuthenticator authenticator;

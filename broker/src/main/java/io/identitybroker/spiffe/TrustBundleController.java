@@ -34,7 +34,7 @@ public class TrustBundleController {
         this.properties = properties;
     }
 
-    @Get(value = "/{trust_domain}", produces = {MediaType.APPLICATION_JSON, "application/x-pem-file"})
+    @Get(value = "/{trust_domain:[^/]+}", produces = {MediaType.APPLICATION_JSON, "application/x-pem-file"})
     public HttpResponse<?> bundle(HttpRequest<?> request, @PathVariable("trust_domain") String trustDomain) {
         TrustBundle bundle = (SpiffeId.isTrustDomain(trustDomain) ? bundles.bundle(trustDomain) : java.util.Optional.<TrustBundle>empty())
                 .orElseThrow(() -> ProblemException.notFound("trust_domain_not_found",

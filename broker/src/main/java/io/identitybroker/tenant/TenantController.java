@@ -50,13 +50,13 @@ public class TenantController {
                 .map(tenants::view).toList());
     }
 
-    @Get("/{tenant}")
+    @Get("/{tenant:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}", capability = "read")
     public TenantView get(@PathVariable String tenant) {
         return tenants.view(tenants.require(tenant));
     }
 
-    @Patch("/{tenant}")
+    @Patch("/{tenant:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}", capability = "update")
     public TenantView update(HttpRequest<?> request, @PathVariable String tenant, @Body TenantRequests.Update body) {
         return tenants.view(tenants.update(tenant, body, RequestContext.of(request)));
