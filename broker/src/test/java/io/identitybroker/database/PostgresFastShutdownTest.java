@@ -81,7 +81,12 @@ class PostgresFastShutdownTest {
                     }
                 }
                 assertTrue(unavailable > 0, "the stream met the shutdown");
-                assertEquals(ok, broker.count("SELECT count(*) FROM agents"), "every acknowledged exchange left its agent");
+                // A COMMIT the server finished while the shutdown cut its reply is the one case where a 503
+                // follows a committed exchange (the client retries with a new token): never fewer agents
+                // than 200s, never more than 200s plus such 503s.
+                long agents = broker.count("SELECT count(*) FROM agents");
+                assertTrue(agents >= ok, "every acknowledged exchange left its agent: " + agents + " < " + ok);
+                assertTrue(agents <= ok + unavailable, agents + " agents for " + ok + " 200s and " + unavailable + " 503s");
 
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (broker.count("SELECT count(*) FROM issuance_intents") > 0 && System.nanoTime() < deadline) {
