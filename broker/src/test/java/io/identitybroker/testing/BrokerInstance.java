@@ -106,11 +106,16 @@ public final class BrokerInstance implements AutoCloseable {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }
 
-    /** Closes the broker after checking every audit event it wrote against docs/events/ (see {@link EventContracts}). */
+    /**
+     * Closes the broker after checking every audit event it wrote against docs/events/ (see
+     * {@link EventContracts}) and every response the test's clients received against
+     * docs/openapi.yaml (see {@link OpenApiContract}).
+     */
     @Override
     public void close() {
         try {
             EventContracts.assertValid(this);
+            OpenApiContract.assertValid();
         } finally {
             server.getApplicationContext().close();
         }

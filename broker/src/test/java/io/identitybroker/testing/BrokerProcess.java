@@ -132,6 +132,7 @@ public final class BrokerProcess implements AutoCloseable {
         return start(vault, props, workDir);
     }
 
+    /** Stops the process, then fails if a response the test's clients received broke docs/openapi.yaml. */
     @Override
     public void close() {
         process.destroy();
@@ -143,5 +144,6 @@ public final class BrokerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        OpenApiContract.assertValid();
     }
 }
