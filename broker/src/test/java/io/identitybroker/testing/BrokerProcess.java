@@ -54,7 +54,8 @@ public final class BrokerProcess implements AutoCloseable {
         cmd.add("io.identitybroker.Application");
         try {
             Path log = Files.createTempFile("broker-process-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = TestVault.withoutShellVault(new ProcessBuilder(cmd))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
             if (workDir != null) {
                 builder.directory(workDir.toFile());
             }
