@@ -26,12 +26,14 @@ OUT_DIR="${OUT_DIR:-$root/.tools/agents/$TENANT}"
 [[ -n "$CA_FILE" ]] || { echo "set CA_FILE (the CA that signed the broker's TLS certificate)" >&2; exit 2; }
 json() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
+created=""; [[ -d "$OUT_DIR" ]] || created=1
 mkdir -p "$OUT_DIR"
 chmod 700 "$OUT_DIR"
 OUT_DIR="$(cd "$OUT_DIR" && pwd -P)"
 case "$OUT_DIR/" in
   "$(cd "$root" && pwd -P)/"*)
     if ! git -C "$root" check-ignore -q "$OUT_DIR/agent.key"; then
+      [[ -z "$created" ]] || rmdir "$OUT_DIR"
       echo "OUT_DIR $OUT_DIR is inside the checkout and not ignored by git: choose another (default .tools/agents/$TENANT)" >&2
       exit 2
     fi ;;
