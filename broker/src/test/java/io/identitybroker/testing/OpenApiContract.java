@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * The HTTP contract of {@code docs/openapi.yaml}: {@link BrokerApi} (and so {@link MtlsClient})
- * hands every response it receives to {@link #check}; each broker asserts at its close that none
+ * and {@link RawHttpsConnection} hand every response they receive to {@link #check}; each broker asserts at its close that none
  * broke the document ({@link #assertValid()}), so the suite's responses are validated, not a
  * sample. A response is checked for a documented path and method, a documented status (exact,
  * {@code 4XX}/{@code 5XX} or {@code default}), a documented media type, and a JSON body against its
@@ -62,6 +62,11 @@ public final class OpenApiContract {
     public static void check(String method, String pathAndQuery, int status, HttpHeaders headers, String body) {
         VIOLATIONS.addAll(violations(method, pathAndQuery, status,
                 headers.firstValue("Content-Type").orElse(null), body));
+    }
+
+    /** The same, for clients that hold the Content-Type as a string ({@link RawHttpsConnection}). */
+    public static void check(String method, String pathAndQuery, int status, String contentType, String body) {
+        VIOLATIONS.addAll(violations(method, pathAndQuery, status, contentType, body));
     }
 
     /** What is wrong with one response, empty when it conforms to the document. */
