@@ -47,17 +47,9 @@ Identity Broker is running at $url (Vault: $VAULT_ADDR, database: ./data)
 Tenant 'acme' is ready. Its admin's Vault token is in $state/env (IB_ADMIN_TOKEN_ACME).
 
 First enrollment, in another terminal:
-  scripts/enroll-example.sh
-or by hand:
-  set -a; . $state/env; set +a
-  curl --cacert "\$IB_ROOT_CA_FILE" -H "Authorization: Bearer \$IB_ADMIN_TOKEN_ACME" \\
-       -H 'Content-Type: application/json' -d '{"max_uses":1}' \\
-       $url/api/v1/tenants/acme/enrollment-tokens
-  openssl ecparam -name prime256v1 -genkey -noout -out agent.key
-  openssl req -new -key agent.key -subj /CN=agent -out agent.csr
-  curl --cacert "\$IB_ROOT_CA_FILE" -H 'Content-Type: application/json' \\
-       -d "{\"token\":\"ibet_...\",\"csr\":\"\$(awk 1 ORS='\\\\n' agent.csr)\"}" \\
-       $url/api/v1/agent-enrollment/exchange
+  scripts/enroll-example.sh      (writes the agent's key and secret under .tools/agents/acme/)
+or by hand, step by step through token, introspection, rotation, revocation and the audit
+trail: README.md, "Protocol reference" (with  set -a; . $state/env; set +a  and  B=$url).
 
 Ctrl-C stops the broker.
 MSG

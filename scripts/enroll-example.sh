@@ -6,7 +6,9 @@
 # Environment (defaults fit scripts/dev.sh):
 #   BROKER_URL (https://localhost:8443), TENANT (acme), ADMIN_TOKEN (the tenant admin's Vault token,
 #   default IB_ADMIN_TOKEN_ACME from the dev env file), CA_FILE (root CA that signed the broker's
-#   TLS certificate), OUT_DIR (where the agent's files go, default ./agent-<tenant>).
+#   TLS certificate), OUT_DIR (where the agent's files go, default <repo>/.tools/agents/<tenant>,
+#   ignored by git; a directory inside the checkout that git does not ignore is refused, so a key
+#   or secret never lands in a tracked path).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 env_file="${IB_STATE_DIR:-$root/.tools/dev-vault}/env"
@@ -19,13 +21,24 @@ TENANT="${TENANT:-acme}"
 tenant_var="IB_ADMIN_TOKEN_$(printf '%s' "$TENANT" | tr 'a-z-' 'A-Z_')"
 ADMIN_TOKEN="${ADMIN_TOKEN:-${!tenant_var:-}}"
 CA_FILE="${CA_FILE:-${IB_ROOT_CA_FILE:-}}"
-OUT_DIR="${OUT_DIR:-./agent-$TENANT}"
+OUT_DIR="${OUT_DIR:-$root/.tools/agents/$TENANT}"
 [[ -n "$ADMIN_TOKEN" ]] || { echo "set ADMIN_TOKEN (a Vault token with create on identity-broker/tenants/$TENANT/enrollment-tokens)" >&2; exit 2; }
 [[ -n "$CA_FILE" ]] || { echo "set CA_FILE (the CA that signed the broker's TLS certificate)" >&2; exit 2; }
 json() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
+created=""; [[ -d "$OUT_DIR" ]] || created=1
 mkdir -p "$OUT_DIR"
 chmod 700 "$OUT_DIR"
+OUT_DIR="$(cd "$OUT_DIR" && pwd -P)"
+case "$OUT_DIR/" in
+  "$(cd "$root" && pwd -P)/"*)
+    if ! git -C "$root" check-ignore -q "$OUT_DIR/agent.key"; then
+      [[ -z "$created" ]] || rmdir "$OUT_DIR"
+      echo "OUT_DIR $OUT_DIR is inside the checkout and not ignored by git: choose another (default .tools/agents/$TENANT)" >&2
+      exit 2
+    fi ;;
+esac
+echo "agent files go to $OUT_DIR (mode 700)"
 
 echo "1. tenant admin issues a single-use enrollment token for $TENANT"
 token="$(curl -fsS --cacert "$CA_FILE" -X POST "$BROKER_URL/api/v1/tenants/$TENANT/enrollment-tokens" \
@@ -54,6 +67,7 @@ open(os.path.join(out, "agent.crt"), "w").write(r["certificate"])
 open(os.path.join(out, "ca-chain.pem"), "w").write("".join(c if c.endswith("\n") else c + "\n" for c in r["ca_chain"]))
 fd = os.open(os.path.join(out, "agent.secret"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 os.write(fd, r["agent_secret"].encode()); os.close(fd)
+open(os.path.join(out, "agent.id"), "w").write(r["agent_id"] + "\n")
 print("   agent_id:      ", r["agent_id"])
 print("   spiffe_id:     ", r["spiffe_id"])
 print("   serial_number: ", r["serial_number"])
@@ -62,4 +76,4 @@ print("   not_after:     ", r["not_after"])
 PY
 rm -f "$OUT_DIR/response.json"
 openssl verify -CAfile "$CA_FILE" -untrusted "$OUT_DIR/ca-chain.pem" "$OUT_DIR/agent.crt"
-echo "files in $OUT_DIR: agent.key agent.crt ca-chain.pem agent.secret (the secret is shown nowhere else)"
+echo "files in $OUT_DIR: agent.id agent.key agent.crt ca-chain.pem agent.secret (the secret is shown nowhere else)"

@@ -11,7 +11,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Admins read a tenant's agents and their certificate bindings, and cut agents off. */
@@ -21,11 +21,14 @@ public class AgentController {
     private final AgentService agents;
     private final TenantService tenants;
     private final AgentLifecycleService lifecycle;
+    private final AgentInventory inventory;
 
-    public AgentController(AgentService agents, TenantService tenants, AgentLifecycleService lifecycle) {
+    public AgentController(AgentService agents, TenantService tenants, AgentLifecycleService lifecycle,
+                           AgentInventory inventory) {
         this.agents = agents;
         this.tenants = tenants;
         this.lifecycle = lifecycle;
+        this.inventory = inventory;
     }
 
     /** Revokes the agent: its certificates in Vault, its bindings, itself. Idempotent. */
@@ -43,11 +46,17 @@ public class AgentController {
         return lifecycle.revokeSecret(tenant, agentId, RequestContext.of(request));
     }
 
+    /** A page of the tenant's agents, newest first, filtered as {@link AgentQuery} describes. */
     @Get
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/agents", capability = "read")
-    public Map<String, List<AgentView>> list(@PathVariable String tenant) {
+    public Map<String, Object> list(HttpRequest<?> request, @PathVariable String tenant) {
+        AgentQuery query = AgentQuery.of(request.getParameters());
         tenants.require(tenant);
-        return Map.of("agents", agents.list(tenant).stream().map(a -> AgentView.of(a, agents.bindingsOf(a.id()))).toList());
+        AgentInventory.Page<AgentView> page = inventory.agents(tenant, query);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agents", page.items());
+        body.put("next_page_token", page.nextPageToken());
+        return body;
     }
 
     @Get("/{agentId:[^/]+}")

@@ -6,6 +6,7 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +15,7 @@ interface AgentRepository extends CrudRepository<Agent, String> {
 
     Optional<Agent> findByIdAndTenantId(String id, String tenantId);
 
-    @Query("SELECT * FROM agents WHERE tenant_id = :tenantId ORDER BY created_at DESC LIMIT 1000")
-    List<Agent> recentOfTenant(String tenantId);
+    List<Agent> findByIdIn(Collection<String> ids);
 
     /**
      * Row-locks an active agent for the rest of the transaction. Rotation and revocation both start

@@ -72,11 +72,6 @@ public class AgentService {
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<Agent> list(String tenantId) {
-        return agents.recentOfTenant(tenantId);
-    }
-
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Agent> find(String tenantId, String agentId) {
         return agents.findByIdAndTenantId(agentId, tenantId);
     }

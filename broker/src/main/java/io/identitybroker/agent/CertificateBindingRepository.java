@@ -6,6 +6,7 @@ import io.micronaut.data.model.query.builder.sql.Dialect;
 import io.micronaut.data.repository.CrudRepository;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +23,8 @@ interface CertificateBindingRepository extends CrudRepository<CertificateBinding
     Optional<BoundCertificate> standingOf(String x5tS256);
 
     List<CertificateBinding> findByAgentIdOrderByCreatedAtDesc(String agentId);
+
+    List<CertificateBinding> findByAgentIdInOrderByCreatedAtDesc(Collection<String> agentIds);
 
     Optional<CertificateBinding> findByAgentIdAndStatus(String agentId, BindingStatus status);
 

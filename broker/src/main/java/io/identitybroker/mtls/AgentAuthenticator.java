@@ -36,7 +36,8 @@ import java.util.List;
  *       allows it (403 {@code client_certificate_identity_invalid});</li>
  *   <li>the anchor is the CA of the tenant the identity names (403 {@code client_certificate_wrong_issuer}),
  *       or the CA file where external SVIDs are accepted (403 {@code external_svid_not_accepted});</li>
- *   <li>the identity names the agent in the path, in its tenant's trust domain
+ *   <li>the identity names the agent of the request (the path's agent id, or the token endpoint's
+ *       {@code client_id}), in its tenant's trust domain
  *       (403 {@code client_certificate_agent_mismatch}, {@code client_certificate_wrong_trust_domain});</li>
  *   <li>the tenant is active (403 {@code tenant_suspended}); the agent is not revoked, and the
  *       certificate's {@code x5t#S256} is its current binding or its previous one inside the grace
@@ -205,7 +206,7 @@ public class AgentAuthenticator {
         }
         if (agent == null || tenant == null || !identity.agentId().equals(agent.id()) || !identity.tenant().equals(tenant.id())) {
             throw refuse.forbidden("client_certificate_agent_mismatch",
-                    "The certificate's identity does not name the agent in the path.");
+                    "The certificate's identity does not name the agent of this request (the path's agent id, or client_id).");
         }
         if (!identity.trustDomain().equals(tenant.trustDomain())) {
             throw refuse.forbidden("client_certificate_wrong_trust_domain",
@@ -244,7 +245,7 @@ public class AgentAuthenticator {
                         "The certificate has no SPIFFE ID, and DNS SAN identities are not enabled for this tenant.");
             }
             return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> refuse.forbidden(
-                    "client_certificate_agent_mismatch", "The DNS SAN does not name the agent in the path."));
+                    "client_certificate_agent_mismatch", "The DNS SAN does not name the agent of this request (the path's agent id, or client_id)."));
         }
         throw refuse.forbidden("client_certificate_identity_invalid", ((AgentIdentity.Invalid) claim).why());
     }

@@ -79,12 +79,13 @@ public class VaultTokenAuthenticationFetcher implements AuthenticationFetcher<Ht
     /**
      * Agent and OAuth routes authenticate differently; a Vault token there is ignored. The one
      * exceptions are introspection, which resource servers may call with a Vault token (matched
-     * exactly, so no other {@code /oauth2} route ever sees an admin identity), and the operators'
-     * metrics endpoint.
+     * exactly, so no other {@code /oauth2} route ever sees an admin identity), the fleet reports under
+     * {@code /api/v1/certificates/}, and the operators' metrics endpoint.
      */
     private static boolean isAdminRoute(HttpRequest<?> request) {
         String path = request.getPath();
-        return path.startsWith("/api/v1/tenants") || path.startsWith("/api/v1/trust-domains") || path.equals(INTROSPECTION_PATH)
+        return path.startsWith("/api/v1/tenants") || path.startsWith("/api/v1/trust-domains")
+                || path.startsWith("/api/v1/certificates/") || path.equals(INTROSPECTION_PATH)
                 || MetricsEndpointRule.isMetricsPath(path);
     }
 

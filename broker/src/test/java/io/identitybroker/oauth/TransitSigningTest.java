@@ -105,6 +105,8 @@ class TransitSigningTest extends BrokerTest {
         assertEquals("https://broker.test/oauth2/introspect", m.path("introspection_endpoint").asText());
         assertEquals("https://broker.test/oauth2/jwks", m.path("jwks_uri").asText());
         assertEquals("client_credentials", m.path("grant_types_supported").get(0).asText());
+        assertTrue(m.path("response_types_supported").isArray() && m.path("response_types_supported").isEmpty(),
+                "RFC 8414 requires response_types_supported; empty, as docs/oauth.md shows: " + m);
         assertEquals("tls_client_auth", m.path("token_endpoint_auth_methods_supported").get(0).asText());
         assertTrue(m.path("tls_client_certificate_bound_access_tokens").asBoolean());
         assertEquals("https://broker.test/oauth2/token", m.path("mtls_endpoint_aliases").path("token_endpoint").asText());

