@@ -2,6 +2,7 @@ package io.identitybroker.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.testing.Processes;
 import io.identitybroker.testing.TestCertificates;
 import io.identitybroker.testing.TestVault;
 import org.junit.jupiter.api.Assumptions;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A foreign trust domain run by the real go-spiffe peer ({@code broker/src/test/go/spiffe-peer}):
@@ -182,14 +182,7 @@ final class SpiffePeer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (java.io.IOException e) {

@@ -142,15 +142,7 @@ public final class BrokerProcess implements AutoCloseable {
     /** Stops the process, then fails if a response the test's clients received broke docs/openapi.yaml. */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        Processes.stop(process);
         OpenApiContract.assertValid();
     }
 }
