@@ -148,7 +148,8 @@ public class FederatedBundles {
         }
         SpiffeBundle b = e.lastGood;
         return Optional.of(new Status(trustDomain, e.lastSuccess, b == null ? null : b.sequence(),
-                e.config.isStatic() ? null : e.nextAttempt, e.lastError,
+                // Before its first attempt a domain is due at once (Instant.MIN): report no time yet.
+                e.config.isStatic() || e.nextAttempt.equals(Instant.MIN) ? null : e.nextAttempt, e.lastError,
                 b == null ? 0 : b.x509Authorities().size(), b == null ? 0 : b.jwtAuthorities().size(),
                 b == null || e.stale(clock.instant())));
     }

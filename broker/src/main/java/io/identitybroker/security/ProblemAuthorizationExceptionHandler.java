@@ -19,7 +19,8 @@ public class ProblemAuthorizationExceptionHandler
         implements ExceptionHandler<AuthorizationException, MutableHttpResponse<?>> {
     /** The details the routes give for an unknown id, so that a malformed one reads the same. */
     private static final java.util.Map<String, String> NOT_FOUND_DETAILS = java.util.Map.of(
-            "agent_not_found", "No such agent.", "enrollment_token_not_found", "No such enrollment token.");
+            "agent_not_found", "No such agent.", "enrollment_token_not_found", "No such enrollment token.",
+            "trust_domain_not_found", "No such trust domain.");
 
     @Override
     public MutableHttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
