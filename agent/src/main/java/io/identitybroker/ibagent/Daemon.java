@@ -180,11 +180,14 @@ public final class Daemon {
         if (expiryCheck != null) {
             expiryCheck.cancel(false);
         }
-        long delay = Math.max(0, Duration.between(Instant.now(), svid.notAfter()).toMillis());
+        // Rounded up: a check that fires before not_after (millisecond truncation, clock steps) looks again.
+        long delay = Math.max(0, Duration.between(Instant.now(), svid.notAfter()).toMillis() + 1);
         expiryCheck = scheduler.schedule(() -> {
             Svid current = identity.snapshot().svid();
             if (!Instant.now().isBefore(current.notAfter())) {
                 expired(current);
+            } else {
+                scheduleExpiryCheck(current);
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
