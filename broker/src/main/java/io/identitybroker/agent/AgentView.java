@@ -1,7 +1,6 @@
 package io.identitybroker.agent;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.identitybroker.enrollment.TokenAttributes;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;

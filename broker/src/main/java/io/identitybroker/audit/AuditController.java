@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.security.RequiresCapability;
-import io.identitybroker.tenant.TenantService;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -26,9 +25,9 @@ public class AuditController {
     private static final ObjectMapper READER = new ObjectMapper();
 
     private final AuditLog auditLog;
-    private final TenantService tenants;
+    private final AuditedTenants tenants;
 
-    public AuditController(AuditLog auditLog, TenantService tenants) {
+    public AuditController(AuditLog auditLog, AuditedTenants tenants) {
         this.auditLog = auditLog;
         this.tenants = tenants;
     }
@@ -38,7 +37,7 @@ public class AuditController {
     public Map<String, Object> list(@PathVariable String tenant, @Nullable @QueryValue String type,
                                     @Nullable @QueryValue("after_seq") Long afterSeq,
                                     @Nullable @QueryValue Integer limit) {
-        tenants.require(tenant);
+        tenants.requireKnown(tenant);
         int size = limit == null ? 100 : limit;
         if (size < 1 || size > MAX_LIMIT || (afterSeq != null && afterSeq < 0)) {
             throw ProblemException.badRequest("invalid_paging", "limit must be 1.." + MAX_LIMIT + " and after_seq >= 0.");
@@ -53,7 +52,7 @@ public class AuditController {
     @Get("/verify")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}/audit", capability = "read")
     public ChainVerification verify(@PathVariable String tenant) {
-        tenants.require(tenant);
+        tenants.requireKnown(tenant);
         return auditLog.verify(tenant);
     }
 

@@ -1,5 +1,6 @@
 package io.identitybroker.enrollment;
 
+import io.identitybroker.agent.TokenAttributes;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;

@@ -1,6 +1,7 @@
 package io.identitybroker.enrollment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.identitybroker.agent.TokenAttributes;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;

@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
 
 /**
  * The broker's answer to {@code /csrattrs} (RFC 7030 §4.5.2): {@code CsrAttrs ::= SEQUENCE OF
- * AttrOrOID}, stating the key types {@link io.identitybroker.enrollment.CsrPolicy} accepts, in
+ * AttrOrOID}, stating the key types {@link io.identitybroker.pki.CsrPolicy} accepts, in
  * order of preference:
  * <ol>
  *   <li>attribute {@code id-ecPublicKey} with the curves {@code secp256r1} and {@code secp384r1};</li>

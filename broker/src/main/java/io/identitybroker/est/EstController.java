@@ -1,15 +1,15 @@
 package io.identitybroker.est;
 
+import io.identitybroker.agent.AgentAuthenticationException;
+import io.identitybroker.agent.AgentAuthenticator;
 import io.identitybroker.agent.AgentLifecycleService;
+import io.identitybroker.agent.AgentPrincipal;
 import io.identitybroker.api.CorrelationId;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.enrollment.EnrollmentExchangeService;
 import io.identitybroker.enrollment.ExchangeResponse;
-import io.identitybroker.mtls.AgentAuthenticationException;
-import io.identitybroker.mtls.AgentAuthenticator;
-import io.identitybroker.mtls.AgentPrincipal;
 import io.identitybroker.pki.Pem;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;

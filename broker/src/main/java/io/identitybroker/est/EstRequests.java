@@ -25,7 +25,7 @@ final class EstRequests {
     /**
      * An {@code application/pkcs10} body, base64 of the DER CSR with or without line breaks (RFC
      * 8951 §3; a {@code Content-Transfer-Encoding} header changes nothing), as the one PEM block
-     * {@link io.identitybroker.enrollment.CsrPolicy} reads; null when the body is empty. The policy's
+     * {@link io.identitybroker.pki.CsrPolicy} reads; null when the body is empty. The policy's
      * size limit applies to the result, the server's request size limit to the body.
      */
     @Nullable

@@ -1,10 +1,10 @@
 package io.identitybroker.federation;
 
+import io.identitybroker.agent.TokenAttributes;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
-import io.identitybroker.enrollment.TokenAttributes;
 import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.tenant.TenantService;
 import io.micronaut.http.HttpStatus;
@@ -131,7 +131,7 @@ public class ExternalClientService {
             return false;
         }
         try {
-            if (!c.get().pattern().matches(io.identitybroker.mtls.SpiffeId.parse(spiffeId))) {
+            if (!c.get().pattern().matches(io.identitybroker.ids.SpiffeId.parse(spiffeId))) {
                 return false;
             }
         } catch (IllegalArgumentException e) {

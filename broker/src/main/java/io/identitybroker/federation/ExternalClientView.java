@@ -1,6 +1,6 @@
 package io.identitybroker.federation;
 
-import io.identitybroker.enrollment.TokenAttributes;
+import io.identitybroker.agent.TokenAttributes;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.identitybroker.federation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.ids.SpiffeId;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.identitybroker.federation;
 
+import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.mtls.ForeignSvidChains;
 import io.identitybroker.mtls.MtlsProperties;
-import io.identitybroker.mtls.SpiffeId;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;

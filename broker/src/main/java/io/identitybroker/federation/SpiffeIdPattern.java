@@ -1,6 +1,6 @@
 package io.identitybroker.federation;
 
-import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.ids.SpiffeId;
 
 /**
  * Which foreign SPIFFE IDs an external client stands for: one exact SPIFFE ID, or a prefix

@@ -1,7 +1,7 @@
 package io.identitybroker.federation;
 
+import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.mtls.ForeignSvidChains;
-import io.identitybroker.mtls.SpiffeId;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;

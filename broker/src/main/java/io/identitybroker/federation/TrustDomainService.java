@@ -6,7 +6,7 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
-import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.pki.Pem;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;

@@ -1,5 +1,7 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.ids.SpiffeId;
+
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -17,27 +19,27 @@ import java.util.regex.Pattern;
  *
  * @param fromDnsSan whether the identity came from a DNS SAN
  */
-record AgentIdentity(String trustDomain, String tenant, String agentId, boolean fromDnsSan) {
+public record AgentIdentity(String trustDomain, String tenant, String agentId, boolean fromDnsSan) {
     private static final int DNS_NAME = 2;
     private static final int URI_NAME = 6;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     /** The certificate's claim before any tenant setting is applied. */
-    sealed interface Claim permits Spiffe, Dns, Invalid {
+    public sealed interface Claim permits Spiffe, Dns, Invalid {
     }
 
-    record Spiffe(SpiffeId id) implements Claim {
+    public record Spiffe(SpiffeId id) implements Claim {
     }
 
     /** A DNS SAN, lowercased; only meaningful where the tenant allows DNS identities. */
-    record Dns(String name) implements Claim {
+    public record Dns(String name) implements Claim {
     }
 
-    record Invalid(String why) implements Claim {
+    public record Invalid(String why) implements Claim {
     }
 
     /** Reads the SANs: one URI SAN must be a strict SPIFFE ID; without URI SAN, one DNS SAN may stand in. */
-    static Claim claimOf(X509Certificate leaf) {
+    public static Claim claimOf(X509Certificate leaf) {
         Collection<List<?>> sans;
         try {
             sans = leaf.getSubjectAlternativeNames();
@@ -73,7 +75,7 @@ record AgentIdentity(String trustDomain, String tenant, String agentId, boolean 
     }
 
     /** A SPIFFE ID of the broker's agent form, or empty. */
-    static Optional<AgentIdentity> ofSpiffe(SpiffeId id) {
+    public static Optional<AgentIdentity> ofSpiffe(SpiffeId id) {
         List<String> s = id.segments();
         if (s.size() != 4 || !s.get(0).equals("tenant") || !s.get(2).equals("agent")) {
             return Optional.empty();
@@ -82,7 +84,7 @@ record AgentIdentity(String trustDomain, String tenant, String agentId, boolean 
     }
 
     /** The DNS form for a given tenant: {@code <agent_id>.<tenant>.<trust_domain>}, or empty. */
-    static Optional<AgentIdentity> ofDns(String name, String tenant, String trustDomain) {
+    public static Optional<AgentIdentity> ofDns(String name, String tenant, String trustDomain) {
         String suffix = "." + tenant + "." + trustDomain;
         if (name.length() > 253 || !name.endsWith(suffix)) {
             return Optional.empty();

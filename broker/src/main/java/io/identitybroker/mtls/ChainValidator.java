@@ -23,23 +23,23 @@ import java.util.Set;
  * issued, so a chain that also carries the root is anchored at the tenant's issuing CA. Revocation
  * checking is off: revocation is the binding's status plus Vault's revoke, checked per request.
  */
-final class ChainValidator {
+public final class ChainValidator {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EKU = "2.5.29.37.0";
 
     private ChainValidator() {
     }
 
-    enum Failure { UNTRUSTED, TOO_LONG, EXPIRED, NOT_YET_VALID, UNSUITABLE }
+    public enum Failure { UNTRUSTED, TOO_LONG, EXPIRED, NOT_YET_VALID, UNSUITABLE }
 
     /** The anchor the chain validated to, or why it did not. */
-    record Result(TrustAnchors.Anchor anchor, Failure failure, String detail) {
-        boolean valid() {
+    public record Result(TrustAnchors.Anchor anchor, Failure failure, String detail) {
+        public boolean valid() {
             return failure == null;
         }
     }
 
-    static Result validate(List<X509Certificate> presented, List<TrustAnchors.Anchor> anchors, Instant now, int maxLength) {
+    public static Result validate(List<X509Certificate> presented, List<TrustAnchors.Anchor> anchors, Instant now, int maxLength) {
         X509Certificate leaf = presented.get(0);
         List<X509Certificate> path = new ArrayList<>(List.of(leaf));
         List<X509Certificate> pool = new ArrayList<>(presented.subList(1, presented.size()));

@@ -1,5 +1,7 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.ids.SpiffeId;
+
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;

@@ -41,7 +41,7 @@ public class TrustAnchors {
     private static final Logger LOG = LoggerFactory.getLogger(TrustAnchors.class);
 
     /** One anchor certificate and who it vouches for. */
-    record Anchor(X509Certificate certificate, Set<String> tenants, boolean external) {
+    public record Anchor(X509Certificate certificate, Set<String> tenants, boolean external) {
     }
 
     private final PkiBackend pki;
@@ -60,7 +60,7 @@ public class TrustAnchors {
     }
 
     /** Every anchor, with {@code tenant}'s loaded first if it is not yet. */
-    List<Anchor> anchorsFor(Tenant tenant) {
+    public List<Anchor> anchorsFor(Tenant tenant) {
         if (tenant != null && tenant.isActive() && !byTenant.containsKey(tenant.id())) {
             load(tenant);
         }

@@ -1,8 +1,9 @@
 /**
- * Agent identity on the wire: strict SPIFFE ID parsing and formatting (the X.509-SVID identity the
- * broker assigns); the TLS layer that records any client chain; the trust anchors (each active
- * tenant's issuing CA from Vault, plus {@code broker.agent.mtls.ca-file}); client certificates from
- * the TLS session or a trusted proxy's header; and {@link io.identitybroker.mtls.AgentAuthenticator},
- * which checks chain, identity, issuer, binding and agent secret on every agent-route request.
+ * Client certificates on the wire, X.509 and TLS only: the TLS layer that records any client chain;
+ * client certificates from the TLS session or a trusted proxy's header; the trust anchors (each
+ * active tenant's issuing CA from Vault, plus {@code broker.agent.mtls.ca-file}); PKIX chain
+ * validation for agent certificates and foreign SVIDs; and the identity a certificate's SANs claim
+ * ({@link io.identitybroker.mtls.AgentIdentity}). Whether that identity is an agent allowed on a
+ * route is decided one layer up, by {@code agent.AgentAuthenticator}; nothing here knows agents.
  */
 package io.identitybroker.mtls;

@@ -1,9 +1,9 @@
 package io.identitybroker.oauth;
 
+import io.identitybroker.agent.AgentAuthenticationException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
-import io.identitybroker.mtls.AgentAuthenticationException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

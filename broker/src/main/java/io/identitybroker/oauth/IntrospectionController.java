@@ -1,9 +1,9 @@
 package io.identitybroker.oauth;
 
+import io.identitybroker.agent.AgentAuthenticationException;
+import io.identitybroker.agent.AgentAuthenticator;
+import io.identitybroker.agent.AgentPrincipal;
 import io.identitybroker.api.RequestContext;
-import io.identitybroker.mtls.AgentAuthenticationException;
-import io.identitybroker.mtls.AgentAuthenticator;
-import io.identitybroker.mtls.AgentPrincipal;
 import io.identitybroker.security.AdminAuthorizer;
 import io.identitybroker.security.AdminTokens;
 import io.micronaut.core.annotation.Nullable;

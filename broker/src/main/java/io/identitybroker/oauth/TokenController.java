@@ -1,11 +1,11 @@
 package io.identitybroker.oauth;
 
 import io.identitybroker.agent.Agent;
+import io.identitybroker.agent.AgentAuthenticationException;
+import io.identitybroker.agent.AgentAuthenticator;
+import io.identitybroker.agent.AgentPrincipal;
 import io.identitybroker.agent.CertificateBinding;
 import io.identitybroker.api.RequestContext;
-import io.identitybroker.mtls.AgentAuthenticationException;
-import io.identitybroker.mtls.AgentAuthenticator;
-import io.identitybroker.mtls.AgentPrincipal;
 import io.identitybroker.mtls.ClientCertificates;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.core.annotation.Nullable;

@@ -1,10 +1,10 @@
 package io.identitybroker.spiffe;
 
+import io.identitybroker.agent.AgentAuthenticationException;
+import io.identitybroker.agent.AgentAuthenticator;
 import io.identitybroker.agent.AgentLifecycleService;
+import io.identitybroker.agent.AgentPrincipal;
 import io.identitybroker.api.RequestContext;
-import io.identitybroker.mtls.AgentAuthenticationException;
-import io.identitybroker.mtls.AgentAuthenticator;
-import io.identitybroker.mtls.AgentPrincipal;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.crypto.Signatures;
-import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.oauth.EcJwk;
 import io.identitybroker.oauth.VerificationKeys;
 

@@ -1,7 +1,7 @@
 package io.identitybroker.spiffe;
 
 import io.identitybroker.api.ProblemException;
-import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.ids.SpiffeId;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -24,17 +24,19 @@ import java.util.Set;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 public class TenantController {
     private final TenantService tenants;
+    private final TenantLifecycleService lifecycle;
     private final AdminAuthorizer authorizer;
 
-    public TenantController(TenantService tenants, AdminAuthorizer authorizer) {
+    public TenantController(TenantService tenants, TenantLifecycleService lifecycle, AdminAuthorizer authorizer) {
         this.tenants = tenants;
+        this.lifecycle = lifecycle;
         this.authorizer = authorizer;
     }
 
     @Post
     @RequiresCapability(path = "identity-broker/tenants", capability = "create")
     public HttpResponse<TenantView> create(HttpRequest<?> request, @Body TenantRequests.Create body) {
-        Tenant tenant = tenants.create(body, RequestContext.of(request));
+        Tenant tenant = lifecycle.create(body, RequestContext.of(request));
         return HttpResponse.created(tenants.view(tenant)).headers(h -> h.location(java.net.URI.create("/api/v1/tenants/" + tenant.id())));
     }
 
@@ -59,6 +61,6 @@ public class TenantController {
     @Patch("/{tenant:[^/]+}")
     @RequiresCapability(path = "identity-broker/tenants/{tenant}", capability = "update")
     public TenantView update(HttpRequest<?> request, @PathVariable String tenant, @Body TenantRequests.Update body) {
-        return tenants.view(tenants.update(tenant, body, RequestContext.of(request)));
+        return tenants.view(lifecycle.update(tenant, body, RequestContext.of(request)));
     }
 }

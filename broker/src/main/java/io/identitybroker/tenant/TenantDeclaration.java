@@ -2,7 +2,7 @@ package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.ids.ResourceIds;
-import io.identitybroker.mtls.SpiffeId;
+import io.identitybroker.ids.SpiffeId;
 
 import java.util.regex.Pattern;
 

@@ -8,7 +8,6 @@ import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.TransactionOperations;
-import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
     private final TenantSyncProperties properties;
     private final TenantDeclarationSource declarations;
     private final TenantRepository tenants;
-    private final Provider<TenantService> service;
+    private final TenantWriter writer;
     private final AuditLog audit;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
@@ -48,12 +47,12 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
     private final Map<String, Instant> lastLookup = new ConcurrentHashMap<>();
 
     public TenantSync(TenantSyncProperties properties, TenantDeclarationSource declarations, TenantRepository tenants,
-                      Provider<TenantService> service, AuditLog audit, TransactionOperations<Connection> transactions,
+                      TenantWriter writer, AuditLog audit, TransactionOperations<Connection> transactions,
                       Clock clock) {
         this.properties = properties;
         this.declarations = declarations;
         this.tenants = tenants;
-        this.service = service;
+        this.writer = writer;
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
@@ -93,7 +92,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
                         audit.append(AuditRecord.success("tenant.updated", t.id(), t.id(), ctx)
                                 .with("status_from", "active").with("status_to", "suspended")
                                 .with("display_name_changed", false).with("reason", "declaration_removed"));
-                        service.get().changed(t.id());
+                        writer.changed(t.id());
                     }
                     return null;
                 });
@@ -125,7 +124,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
             transactions.executeWrite(status -> {
                 Tenant existing = tenants.findById(id).orElse(null);
                 if (existing == null) {
-                    service.get().insert(d, "true".equals(fields.get("allow_dns_san")), Tenant.SOURCE_VAULT_KV, ctx);
+                    writer.insert(d, "true".equals(fields.get("allow_dns_san")), Tenant.SOURCE_VAULT_KV, ctx);
                     LOG.info("Tenant {} created from its Vault KV declaration", id);
                 } else if (!Tenant.SOURCE_VAULT_KV.equals(existing.source())) {
                     LOG.warn("Tenant {} is declared in Vault KV but was created through the API; the declaration is ignored", id);
@@ -133,15 +132,15 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
                     LOG.warn("Tenant {}: its declaration changes the trust domain, which never changes; ignored", id);
                 } else if (!d.sameAs(existing) || existing.status() != TenantStatus.ACTIVE) {
                     if (!d.pkiMount().equals(existing.pkiMount()) || !d.pkiRole().equals(existing.pkiRole())) {
-                        service.get().requireUsableRole(d.pkiMount(), d.pkiRole());
-                        service.get().claimMount(d.pkiMount(), id);
+                        writer.requireUsableRole(d.pkiMount(), d.pkiRole());
+                        writer.claimMount(d.pkiMount(), id);
                     }
                     tenants.updateDeclared(id, d.displayName(), d.pkiMount(), d.pkiRole(), TenantStatus.ACTIVE, now());
                     audit.append(AuditRecord.success("tenant.updated", id, id, ctx)
                             .with("status_from", existing.status().json()).with("status_to", "active")
                             .with("display_name_changed", !d.displayName().equals(existing.displayName()))
                             .with("pki_mount", d.pkiMount()).with("pki_role", d.pkiRole()));
-                    service.get().changed(id);
+                    writer.changed(id);
                 }
                 return null;
             });

@@ -11,16 +11,16 @@ import java.util.Optional;
  * broker's token: every entry's fields as strings, or one entry's. A missing folder is empty and a
  * deleted entry is absent; any other Vault failure is thrown.
  */
-final class VaultKvFolder {
+public final class VaultKvFolder {
     private final BrokerVault vault;
     private final String what;
 
-    VaultKvFolder(BrokerVault vault, String what) {
+    public VaultKvFolder(BrokerVault vault, String what) {
         this.vault = vault;
         this.what = what;
     }
 
-    Map<String, Map<String, String>> all(String mount, String folder) {
+    public Map<String, Map<String, String>> all(String mount, String folder) {
         Map<String, Map<String, String>> all = new LinkedHashMap<>();
         JsonNode keys;
         try {
@@ -41,7 +41,7 @@ final class VaultKvFolder {
         return all;
     }
 
-    Optional<Map<String, String>> find(String mount, String folder, String name) {
+    public Optional<Map<String, String>> find(String mount, String folder, String name) {
         try {
             JsonNode data = vault.call(what + " read", true, v -> VaultJson.data(
                     v.logical().read(mount + "/data/" + folder + "/" + name)));

@@ -1,7 +1,5 @@
-package io.identitybroker.mtls;
+package io.identitybroker.agent;
 
-import io.identitybroker.agent.Agent;
-import io.identitybroker.agent.CertificateBinding;
 import io.identitybroker.tenant.Tenant;
 import io.micronaut.core.annotation.Nullable;
 

@@ -1,4 +1,4 @@
-package io.identitybroker.mtls;
+package io.identitybroker.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;

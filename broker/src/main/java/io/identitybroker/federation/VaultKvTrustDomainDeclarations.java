@@ -1,7 +1,7 @@
-package io.identitybroker.vault;
+package io.identitybroker.federation;
 
-import io.identitybroker.federation.FederationProperties;
-import io.identitybroker.federation.TrustDomainDeclarationSource;
+import io.identitybroker.vault.BrokerVault;
+import io.identitybroker.vault.VaultKvFolder;
 import jakarta.inject.Singleton;
 
 import java.util.Map;

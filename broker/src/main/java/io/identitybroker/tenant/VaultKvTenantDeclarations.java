@@ -1,7 +1,7 @@
-package io.identitybroker.vault;
+package io.identitybroker.tenant;
 
-import io.identitybroker.tenant.TenantDeclarationSource;
-import io.identitybroker.tenant.TenantSyncProperties;
+import io.identitybroker.vault.BrokerVault;
+import io.identitybroker.vault.VaultKvFolder;
 import jakarta.inject.Singleton;
 
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.identitybroker.enrollment;
+package io.identitybroker.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,10 +1,11 @@
-package io.identitybroker.mtls;
+package io.identitybroker.agent;
 
-import io.identitybroker.agent.Agent;
-import io.identitybroker.agent.AgentService;
 import io.identitybroker.ids.ResourceIds;
-import io.identitybroker.agent.AgentStatus;
-import io.identitybroker.agent.CertificateBinding;
+import io.identitybroker.mtls.AgentIdentity;
+import io.identitybroker.mtls.ChainValidator;
+import io.identitybroker.mtls.ClientCertificates;
+import io.identitybroker.mtls.MtlsProperties;
+import io.identitybroker.mtls.TrustAnchors;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;

@@ -1,4 +1,4 @@
-package io.identitybroker.mtls;
+package io.identitybroker.agent;
 
 import io.identitybroker.api.ProblemException;
 import io.micronaut.core.annotation.Nullable;

@@ -1,4 +1,4 @@
-package io.identitybroker.enrollment;
+package io.identitybroker.pki;
 
 import io.identitybroker.crypto.Signatures;
 import org.bouncycastle.asn1.ASN1Encodable;

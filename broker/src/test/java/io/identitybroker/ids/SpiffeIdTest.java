@@ -1,5 +1,6 @@
-package io.identitybroker.mtls;
+package io.identitybroker.ids;
 
+import io.identitybroker.mtls.AgentIdentity;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

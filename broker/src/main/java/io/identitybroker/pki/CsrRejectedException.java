@@ -1,4 +1,4 @@
-package io.identitybroker.enrollment;
+package io.identitybroker.pki;
 
 import io.identitybroker.api.ProblemException;
 import io.micronaut.http.HttpStatus;

@@ -1,6 +1,5 @@
-package io.identitybroker.mtls;
+package io.identitybroker.ids;
 
-import io.identitybroker.ids.ResourceIds;
 
 import java.util.List;
 import java.util.regex.Pattern;
