@@ -1,5 +1,6 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SPIFFE ID rules the agent identity is parsed by. */
+@FastTest
 class SpiffeIdTest {
 
     @ParameterizedTest
