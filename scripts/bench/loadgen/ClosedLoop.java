@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import static loadgen.Util.*;
+import static loadgen.Util.abbreviate;
+import static loadgen.Util.log;
 
 /** The closed loop every scenario runs through: N worker threads, each sending its next request when the previous one answered. */
 final class ClosedLoop {

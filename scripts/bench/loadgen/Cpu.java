@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static loadgen.Util.*;
+import static loadgen.Util.read;
 
 /** CPU time (ms) used by the broker, Vault, the peer CA (step-ca, when it runs), this load generator, and the whole machine. */
 final class Cpu {

@@ -16,7 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static loadgen.Util.*;
+import static loadgen.Util.JSON;
+import static loadgen.Util.bearer;
+import static loadgen.Util.generateCsrs;
+import static loadgen.Util.jsonPost;
+import static loadgen.Util.log;
+import static loadgen.Util.vaultAuth;
 
 /**
  * Scenarios (a) and (b): raw Vault {@code POST <mount>/sign/agent} with exactly the body the

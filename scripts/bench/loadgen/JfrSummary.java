@@ -2,7 +2,6 @@ package loadgen;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +15,7 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
-import static loadgen.Util.*;
+
 
 /** Where a JFR recording says the JVM's time went: CPU samples, lock and park waits, GC. */
 final class JfrSummary {

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import static loadgen.Util.*;
+
 
 record Memory(long rssKiB, long hwmKiB) {
     static Memory of(long pid) {

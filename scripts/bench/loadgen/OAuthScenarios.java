@@ -22,7 +22,17 @@ import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-import static loadgen.Util.*;
+import static loadgen.Util.JSON;
+import static loadgen.Util.RANDOM;
+import static loadgen.Util.abbreviate;
+import static loadgen.Util.csr;
+import static loadgen.Util.formPost;
+import static loadgen.Util.jsonPost;
+import static loadgen.Util.keyPair;
+import static loadgen.Util.log;
+import static loadgen.Util.newClient;
+import static loadgen.Util.sslContext;
+import static loadgen.Util.vaultAuth;
 
 /**
  * Scenarios (c) token issuance over mTLS against raw transit sign, and (d) introspection (the

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
-import static loadgen.Util.*;
+import static loadgen.Util.read;
 
 /**
  * The lightest closed-loop client that still speaks real HTTP/1.1 over TLS: one keep-alive

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Optional;
 
-import static loadgen.Util.*;
 
 /** Status and body of an answer read by {@link RawHttp}; what the scenarios' checks look at. */
 record RawResponse(int statusCode, String body) implements HttpResponse<String> {

@@ -14,7 +14,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static loadgen.Util.*;
+import static loadgen.Util.JSON;
+import static loadgen.Util.cpuModel;
+import static loadgen.Util.fmt2;
+import static loadgen.Util.log;
+import static loadgen.Util.memTotal;
+import static loadgen.Util.num;
+import static loadgen.Util.read;
 
 /**
  * The run's figures as JSON (docs/performance.json: every cell, every ratio, every target) and the
@@ -408,7 +414,8 @@ final class Report {
                         .append(") came from another machine or set-up; no comparison.\n\n");
             } else {
                 m.append("Against the report this run replaced (generated ").append(cmp.path("previous_generated").asText())
-                        .append(", same machine and versions):\n\n| cell or ratio | concurrency | previous | this run | difference |\n|---|---:|---:|---:|---:|\n");
+                        .append(", same machine and versions):\n\n")
+                        .append("| cell or ratio | concurrency | previous | this run | difference |\n|---|---:|---:|---:|---:|\n");
                 cmp.path("cells").forEach(c -> m.append(String.format(Locale.ROOT, "| (%s) %s | %d | %.1f | %.1f | %+.0f %% |%n",
                         c.path("scenario").asText(), c.path("target").asText(), c.path("concurrency").asInt(), c.path("previous").asDouble(),
                         c.path("now").asDouble(), 100 * c.path("difference").asDouble())));

@@ -27,7 +27,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
-import static loadgen.Util.*;
+import static loadgen.Util.loadAverage;
+import static loadgen.Util.log;
+import static loadgen.Util.memTotal;
+import static loadgen.Util.newClient;
+import static loadgen.Util.sslContext;
 
 /**
  * Runs a bench: the global warm-up, then each concurrency's cells in alternating rounds ((a), (p)

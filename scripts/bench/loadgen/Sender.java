@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import static loadgen.Util.*;
+
 
 /** Sends one request and returns its complete answer; one per worker thread, so it need not be thread-safe. */
 interface Sender {

@@ -41,7 +41,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
-import static loadgen.Util.*;
+import static loadgen.Util.BC;
+import static loadgen.Util.JSON;
+import static loadgen.Util.abbreviate;
+import static loadgen.Util.csr;
+import static loadgen.Util.jsonPost;
+import static loadgen.Util.keyPair;
+import static loadgen.Util.log;
+import static loadgen.Util.newClient;
 
 /**
  * Scenario (p): smallstep's step-ca in RA mode on the same OpenBao, the peer the broker is held

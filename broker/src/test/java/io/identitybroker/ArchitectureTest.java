@@ -86,19 +86,19 @@ class ArchitectureTest {
             BrokerVault.class, AdminVault.class, VaultClients.class, VaultSession.class, VaultKvFolder.class);
 
     @ArchTest
-    static final ArchRule layersOnlyLookDown = layering()
+    static final ArchRule LAYERS_ONLY_LOOK_DOWN = layering()
             .because("of the one-way layering of docs/architecture.md: a package may use only its own layer and those "
                     + "below it, so that a capability can be read and changed without the ones above it; a new package "
                     + "must be given a layer there and in ArchitectureTest.LAYERS");
 
     @ArchTest
-    static final ArchRule packagesFormNoCycle = slices().matching("io.identitybroker.(*)..")
+    static final ArchRule PACKAGES_FORM_NO_CYCLE = slices().matching("io.identitybroker.(*)..")
             .should().beFreeOfCycles()
             .because("packages must not depend on each other in a loop (not even inside one layer): a loop makes "
                     + "every package in it a part of every other; see docs/architecture.md");
 
     @ArchTest
-    static final ArchRule onlyNamedAdaptersBuildVaultRequests = noClasses()
+    static final ArchRule ONLY_NAMED_ADAPTERS_BUILD_VAULT_REQUESTS = noClasses()
             .that().resideOutsideOfPackage("io.identitybroker.vault..")
             .and(not(belongToAnyOf(VAULT_ADAPTERS)))
             .should().dependOnClassesThat().resideInAPackage("io.github.jopenlibs.vault..")
@@ -108,14 +108,14 @@ class ArchitectureTest {
                     + "such as PkiBackend or TokenSigner, so Vault's paths and failure rules live in one place each");
 
     @ArchTest
-    static final ArchRule repositoriesStayInTheirPackage = classes()
+    static final ArchRule REPOSITORIES_STAY_IN_THEIR_PACKAGE = classes()
             .that().haveSimpleNameEndingWith("Repository")
             .should(beUsedOnlyInsideTheirOwnPackage())
             .because("a capability owns its tables: other packages ask its service, so its invariants (conditional "
                     + "updates, row locks, audit in the same transaction) cannot be bypassed");
 
     @ArchTest
-    static final ArchRule controllersHoldNoTransactionLogic = noClasses()
+    static final ArchRule CONTROLLERS_HOLD_NO_TRANSACTION_LOGIC = noClasses()
             .that().areAnnotatedWith(Controller.class)
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.transaction..", "javax.transaction..",
                     "io.micronaut.transaction..", "io.micronaut.data.connection..", "java.sql..", "javax.sql..")

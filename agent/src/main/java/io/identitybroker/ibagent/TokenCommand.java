@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 /** {@code ib-agent token}: an OAuth2 access token bound to the agent's certificate (RFC 8705), on stdout. */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = {"Print a certificate-bound OAuth2 access token (client_credentials over mTLS).",
-                "Use it with the agent's certificate, e.g. curl --cert DIR/svid.pem --key DIR/svid_key.pem -H \"Authorization: Bearer $(ib-agent token --dir DIR)\"."})
+                "Use it with the agent's certificate, e.g. curl --cert DIR/svid.pem --key DIR/svid_key.pem"
+                        + " -H \"Authorization: Bearer $(ib-agent token --dir DIR)\"."})
 public final class TokenCommand implements Callable<Integer> {
     @Mixin
     DirOption dir;

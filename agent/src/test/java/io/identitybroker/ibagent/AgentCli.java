@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs the packaged {@code ib-agent.jar} as a real process, with the launcher's JVM options. */
 final class AgentCli {
     /** As scripts/ib-agent starts it. */
-    static final List<String> JVM = List.of("-Xmx16m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=12m", "-XX:MaxMetaspaceSize=48m", "-XX:MaxDirectMemorySize=16m",
+    static final List<String> JVM = List.of("-Xmx16m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10", "-Xss256k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=12m", "-XX:MaxMetaspaceSize=48m", "-XX:MaxDirectMemorySize=16m",
             "-XX:TrimNativeHeapInterval=30000", "-Xshare:auto");
 
     record Result(int exit, String stdout, String stderr) {

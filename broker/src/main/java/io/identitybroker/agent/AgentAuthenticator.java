@@ -61,6 +61,7 @@ public class AgentAuthenticator {
     private final MtlsProperties properties;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final AgentCertificateChecks.Bindings bindings;
 
     public AgentAuthenticator(ClientCertificates certificates, TrustAnchors anchors, AgentService agents,
                               TenantService tenants, MtlsProperties properties, Clock clock, MeterRegistry metrics) {
@@ -71,6 +72,7 @@ public class AgentAuthenticator {
         this.properties = properties;
         this.clock = clock;
         this.metrics = metrics;
+        this.bindings = new AgentCertificateChecks.Bindings(agents::bindingByThumbprint, agents::currentBinding);
     }
 
     /** A syntactically valid agent id (a UUID), safe to record as an audit subject. */
@@ -175,80 +177,22 @@ public class AgentAuthenticator {
         return new Caller(agent, tenant, new Refusal(tenant == null ? null : tenant.id(), agent == null ? null : agent.id()));
     }
 
-    /** Checks 2 to 6 of the class comment, on a presented chain (leaf first). */
+    /** Checks 2 to 6 of the class comment, on a presented chain (leaf first): {@link AgentCertificateChecks}. */
     private AgentPrincipal checkCertificate(List<X509Certificate> chain, Caller caller) {
-        Agent agent = caller.agent();
-        Tenant tenant = caller.tenant();
         Refusal refuse = caller.refuse();
         Instant now = clock.instant();
         X509Certificate leaf = chain.get(0);
         refuse.x5t = Thumbprints.x5tS256(leaf);
-        ChainValidator.Result chainResult = ChainValidator.validate(chain, anchors.anchorsFor(tenant), now,
+        ChainValidator.Result chainResult = ChainValidator.validate(chain, anchors.anchorsFor(caller.tenant()), now,
                 properties.getMaxChainLength());
-        if (!chainResult.valid()) {
-            throw switch (chainResult.failure()) {
-                case EXPIRED -> refuse.unauthorized("client_certificate_expired", chainResult.detail());
-                case TOO_LONG -> refuse.forbidden("client_certificate_chain_too_long", chainResult.detail());
-                case NOT_YET_VALID -> refuse.forbidden("client_certificate_not_yet_valid", chainResult.detail());
-                case UNSUITABLE -> refuse.forbidden("client_certificate_unsuitable", chainResult.detail());
-                case UNTRUSTED -> refuse.forbidden("client_certificate_untrusted", chainResult.detail());
-            };
+        AgentCertificateChecks.Decision decision = AgentCertificateChecks.decide(chainResult, leaf, caller.agent(), caller.tenant(),
+                properties.isAcceptExternalSvids(), refuse.x5t, now, bindings);
+        if (decision instanceof AgentCertificateChecks.Refused refused) {
+            throw refused.status() == HttpStatus.UNAUTHORIZED ? refuse.unauthorized(refused.code(), refused.detail())
+                    : refuse.forbidden(refused.code(), refused.detail());
         }
-        boolean external = chainResult.anchor().tenants().isEmpty();
-
-        AgentIdentity identity = identity(AgentIdentity.claimOf(leaf), tenant, external, refuse);
-        if (!external && !chainResult.anchor().tenants().contains(identity.tenant())) {
-            throw refuse.forbidden("client_certificate_wrong_issuer",
-                    "The certificate was not issued by the CA of the tenant its identity names.");
-        }
-        if (external && !properties.isAcceptExternalSvids()) {
-            throw refuse.forbidden("external_svid_not_accepted",
-                    "Certificates from the extra trust anchors (external SVIDs) are not accepted here.");
-        }
-        if (agent == null || tenant == null || !identity.agentId().equals(agent.id()) || !identity.tenant().equals(tenant.id())) {
-            throw refuse.forbidden("client_certificate_agent_mismatch",
-                    "The certificate's identity does not name the agent of this request (the path's agent id, or client_id).");
-        }
-        if (!identity.trustDomain().equals(tenant.trustDomain())) {
-            throw refuse.forbidden("client_certificate_wrong_trust_domain",
-                    "The certificate's trust domain is not the tenant's.");
-        }
-        if (!tenant.isActive()) {
-            throw refuse.forbidden("tenant_suspended", "The agent's tenant is suspended.");
-        }
-        if (agent.status() == AgentStatus.REVOKED) {
-            throw refuse.unauthorized("client_certificate_revoked", "The agent was revoked.");
-        }
-        CertificateBinding binding;
-        if (external) {
-            binding = agents.currentBinding(agent.id()).orElse(null);
-        } else {
-            binding = agents.bindingByThumbprint(refuse.x5t).filter(b -> b.agentId().equals(agent.id()))
-                    .orElseThrow(() -> refuse.forbidden("client_certificate_not_bound",
-                            "The certificate is not one the broker bound to this agent."));
-            if (!binding.acceptedAt(now)) {
-                throw refuse.unauthorized("client_certificate_revoked",
-                        "The certificate was revoked or replaced and its grace period ended.");
-            }
-        }
-        return new AgentPrincipal(agent, tenant, binding, leaf,
-                external ? AgentPrincipal.Method.EXTERNAL_SVID : AgentPrincipal.Method.BOUND_CERTIFICATE);
-    }
-
-    private AgentIdentity identity(AgentIdentity.Claim claim, Tenant tenant, boolean external, Refusal refuse) {
-        if (claim instanceof AgentIdentity.Spiffe spiffe) {
-            return AgentIdentity.ofSpiffe(spiffe.id()).orElseThrow(() -> refuse.forbidden("client_certificate_identity_invalid",
-                    "The SPIFFE ID is not of the form spiffe://<trust_domain>/tenant/<tenant>/agent/<agent_id>."));
-        }
-        if (claim instanceof AgentIdentity.Dns dns) {
-            if (external || tenant == null || !tenant.allowDnsSan()) {
-                throw refuse.forbidden("client_certificate_identity_invalid",
-                        "The certificate has no SPIFFE ID, and DNS SAN identities are not enabled for this tenant.");
-            }
-            return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> refuse.forbidden(
-                    "client_certificate_agent_mismatch", "The DNS SAN does not name the agent of this request (the path's agent id, or client_id)."));
-        }
-        throw refuse.forbidden("client_certificate_identity_invalid", ((AgentIdentity.Invalid) claim).why());
+        AgentCertificateChecks.Accepted accepted = (AgentCertificateChecks.Accepted) decision;
+        return new AgentPrincipal(caller.agent(), caller.tenant(), accepted.binding(), leaf, accepted.method());
     }
 
     private static void checkSecret(HttpRequest<?> request, Agent agent, Refusal refuse) {

@@ -53,20 +53,31 @@ public class FailedIssuance {
      */
     public RuntimeException settle(RuntimeException e, SignedCertificate orphan, String pkiMount,
                                    Function<String, AuditRecord> failureEvent, Answer answer) {
-        boolean profile = e instanceof ProfileViolation;
-        boolean databaseLost = DatabaseFailures.isConnectionLost(e);
-        String why = profile ? "issued_certificate_rejected" : databaseLost ? "database_unavailable" : "binding_not_committed";
+        String why = reason(e);
         AuditRecord failure = failureEvent.apply(why);
         if (orphan != null) {
             failure.with("serial_number", orphan.serialNumber()).with("revoked", pki.revokeBestEffort(pkiMount, orphan.serialNumber()));
         }
         LOG.error("{} for {} ({}): {}", answer.title(), failure.subject(), why, e.toString());
         audit.appendAloneBestEffort(failure);
-        if (e instanceof ProblemException || databaseLost) {
+        return toThrow(e, why, answer);
+    }
+
+    /** Why a sign-and-bind transaction failed, as its failure event and its 500 name it. */
+    static String reason(RuntimeException e) {
+        if (e instanceof ProfileViolation) {
+            return "issued_certificate_rejected";
+        }
+        return DatabaseFailures.isConnectionLost(e) ? "database_unavailable" : "binding_not_committed";
+    }
+
+    /** What {@link #settle} returns for a failure of reason {@code why}: see there. */
+    static RuntimeException toThrow(RuntimeException e, String why, Answer answer) {
+        if (e instanceof ProblemException || why.equals("database_unavailable")) {
             return e;
         }
         return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, answer.title(),
-                profile ? answer.profileDetail() : answer.detail());
+                e instanceof ProfileViolation ? answer.profileDetail() : answer.detail());
     }
 
     /** Vault signed something other than the SVID requested. */

@@ -1,5 +1,6 @@
 package io.identitybroker.crypto;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Signatures made by the JDK verify through {@link Signatures}; anything altered does not. */
+@FastTest
 class SignaturesTest {
     private static final byte[] DATA = "header.payload".getBytes(StandardCharsets.US_ASCII);
 

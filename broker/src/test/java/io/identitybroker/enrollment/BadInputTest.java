@@ -19,7 +19,8 @@ class BadInputTest extends BrokerTest {
     static Stream<Arguments> badCsrs() {
         String td = "spiffe://example.org/tenant/acme/agent/";
         return Stream.of(
-                Arguments.of("csr_malformed", (Function<String, String>) t -> body(t, "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n")),
+                Arguments.of("csr_malformed", (Function<String, String>) t -> body(t,
+                        "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n")),
                 Arguments.of("csr_malformed", (Function<String, String>) t -> body(t, Csrs.p256().pem() + Csrs.p256().pem())),
                 Arguments.of("csr_malformed", (Function<String, String>) t -> body(t, Csrs.p256().pem() + "trailing")),
                 Arguments.of("csr_too_large", (Function<String, String>) t -> body(t, "-----BEGIN CERTIFICATE REQUEST-----\n"
@@ -29,12 +30,15 @@ class BadInputTest extends BrokerTest {
                 Arguments.of("csr_weak_signature", (Function<String, String>) t -> body(t, Csrs.signedWith(Csrs.rsa(2048), "SHA1withRSA").pem())),
                 Arguments.of("csr_unsupported_key", (Function<String, String>) t -> body(t, Csrs.of(Csrs.ec("secp521r1")).pem())),
                 Arguments.of("csr_explicit_curve", (Function<String, String>) t -> body(t, Csrs.explicitCurve())),
-                Arguments.of("csr_foreign_san", (Function<String, String>) t -> body(t, Csrs.withUriSan(Csrs.ec("secp256r1"), td + "other").pem())),
+                Arguments.of("csr_foreign_san",
+                        (Function<String, String>) t -> body(t, Csrs.withUriSan(Csrs.ec("secp256r1"), td + "other").pem())),
                 Arguments.of("csr_ca_requested", (Function<String, String>) t -> body(t, Csrs.requestingCa(Csrs.ec("secp256r1")).pem())),
-                Arguments.of("csr_bad_subject", (Function<String, String>) t -> body(t, Csrs.withSubject(Csrs.ec("secp256r1"), new X500Name("CN=a\u0007b")).pem())),
+                Arguments.of("csr_bad_subject",
+                        (Function<String, String>) t -> body(t, Csrs.withSubject(Csrs.ec("secp256r1"), new X500Name("CN=a\u0007b")).pem())),
                 Arguments.of("malformed_json", (Function<String, String>) t -> "{\"token\": \"" + t + "\", \"csr\": "),
                 Arguments.of("malformed_json", (Function<String, String>) t -> "{\"token\": \"" + t + "\", \"csr\": 42}"),
-                Arguments.of("json_too_complex", (Function<String, String>) t -> "{\"token\": \"" + t + "\", \"csr\": " + "[".repeat(200) + "]".repeat(200) + "}"));
+                Arguments.of("json_too_complex",
+                        (Function<String, String>) t -> "{\"token\": \"" + t + "\", \"csr\": " + "[".repeat(200) + "]".repeat(200) + "}"));
     }
 
     @ParameterizedTest(name = "{0}")

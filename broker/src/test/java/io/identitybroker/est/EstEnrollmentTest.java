@@ -152,7 +152,8 @@ class EstEnrollmentTest extends BrokerTest {
                 post("acme", "simpleenroll", "A".repeat(20 * 1024), EnrolledAgent.basic("x", acmeToken)));
         cases.put(new Refusal("reenroll without certificate", 401, "client_certificate_required", "agent.certificate.rotated", "client_certificate_required"),
                 post("acme", "simplereenroll", body(Csrs.p256()), Map.of()));
-        cases.put(new Refusal("reenroll with another tenant's agent", 403, "client_certificate_wrong_tenant", "agent.certificate.rotated", "client_certificate_wrong_tenant"),
+        cases.put(new Refusal("reenroll with another tenant's agent", 403, "client_certificate_wrong_tenant", "agent.certificate.rotated",
+                        "client_certificate_wrong_tenant"),
                 reenroll(globexAgent, "acme", Map.of()));
         cases.put(new Refusal("JSON agent without its secret", 401, "invalid_agent_credentials", "agent.certificate.rotated", "invalid_agent_credentials"),
                 reenroll(jsonAgent, "acme", Map.of()));

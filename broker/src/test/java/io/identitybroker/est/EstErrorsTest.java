@@ -2,6 +2,7 @@ package io.identitybroker.est;
 
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.enrollment.InvalidEnrollmentTokenException;
+import io.identitybroker.testing.FastTest;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The one EST error mapping: RFC 7030 statuses, plain text, Retry-After on every 503. */
+@FastTest
 class EstErrorsTest {
     private record Case(RuntimeException error, int status, String body, String retryAfter) {
     }

@@ -1,6 +1,7 @@
 package io.identitybroker.ids;
 
 import io.identitybroker.mtls.AgentIdentity;
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SPIFFE ID rules the agent identity is parsed by. */
+@FastTest
 class SpiffeIdTest {
 
     @ParameterizedTest

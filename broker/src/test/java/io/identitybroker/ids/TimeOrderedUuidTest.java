@@ -1,5 +1,6 @@
 package io.identitybroker.ids;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@FastTest
 class TimeOrderedUuidTest {
 
     @Test

@@ -1,5 +1,6 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Header parsing and proxy address matching, without a server. */
+@FastTest
 class ProxyCertificateHeaderTest {
 
     @Test

@@ -1,6 +1,7 @@
 package io.identitybroker.oauth;
 
 import io.identitybroker.pki.Thumbprints;
+import io.identitybroker.testing.FastTest;
 import io.identitybroker.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The resource-server verifier against crafted tokens, good and hostile; no broker, no Vault. */
+@FastTest
 class CertificateBoundTokenVerifierTest {
     private static final String ISSUER = "https://broker.test";
     private static final String AUDIENCE = "https://orders.test";

@@ -1,5 +1,6 @@
 package io.identitybroker.oauth;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The signing batcher's scheduling, with a fake call instead of Vault. */
+@FastTest
 class CoalescingBatcherTest {
 
     @Test

@@ -1,5 +1,6 @@
 package io.identitybroker.oauth;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Scope requests and form parsing of the OAuth endpoints, without a broker. */
+@FastTest
 class ScopesAndFormTest {
     private static final List<String> ALLOWED = List.of("orders.read", "orders.write");
 

@@ -43,9 +43,9 @@ class JwtSvidLifetimeTest extends BrokerTest {
         JsonNode byDefault = claims(request(agent, Map.of("audience", List.of("a"))));
         assertEquals(120, byDefault.path("exp").asLong() - byDefault.path("iat").asLong());
 
-        JsonNode long_ = claims(request(agent, Map.of("audience", List.of("a"), "ttl_seconds", 172_800)));
+        JsonNode longer = claims(request(agent, Map.of("audience", List.of("a"), "ttl_seconds", 172_800)));
         Instant notAfter = agent.certificate().getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS);
-        assertEquals(notAfter.getEpochSecond(), long_.path("exp").asLong(), "24 h certificate, 48 h asked: the certificate wins");
+        assertEquals(notAfter.getEpochSecond(), longer.path("exp").asLong(), "24 h certificate, 48 h asked: the certificate wins");
     }
 
     @Test

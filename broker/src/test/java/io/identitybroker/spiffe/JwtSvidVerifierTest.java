@@ -2,6 +2,7 @@ package io.identitybroker.spiffe;
 
 import io.identitybroker.oauth.TestJws;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.api.Test;
 
 import java.security.KeyPair;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The JWT-SVID validation helper, on tokens signed here with JDK keys: what passes and each refusal's reason. */
+@FastTest
 class JwtSvidVerifierTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     private static final KeyPair KEY = TestJws.p256();

@@ -1,11 +1,13 @@
 package io.identitybroker.vault;
 
+import io.identitybroker.testing.FastTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The {@code kind} label of {@code broker.vault.errors}, by the HTTP status of the failed call (0: no answer). */
+@FastTest
 class VaultErrorKindTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
