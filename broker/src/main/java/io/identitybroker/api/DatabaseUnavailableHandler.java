@@ -16,7 +16,8 @@ import java.util.Map;
  * Database trouble as clients should see it: an unavailable database (unreachable, shutting
  * down, or unable to write) is a 503 with
  * {@code Retry-After} (the request changed nothing, it can be retried); anything else is a 500
- * that reveals no SQL. The database is always reached before Vault, so nothing was signed.
+ * that reveals no SQL; both in the format of the route's protocol ({@link ErrorResponses}).
+ * The database is always reached before Vault, so nothing was signed.
  */
 @Produces
 @Singleton
@@ -24,16 +25,22 @@ import java.util.Map;
 public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeException, HttpResponse<?>> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseUnavailableHandler.class);
 
+    private final ErrorResponses errors;
+
+    public DatabaseUnavailableHandler(ErrorResponses errors) {
+        this.errors = errors;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, RuntimeException exception) {
         if (DatabaseFailures.isConnectionLost(exception)) {
             LOG.warn("Database unavailable: {}", rootMessage(exception));
-            return Problems.response(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
+            return errors.render(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
                     "Database unavailable", "The broker's database is unavailable; nothing was changed. Try again later.",
                     Map.of("Retry-After", "5"), null));
         }
         LOG.error("Unhandled error on {} {}", request.getMethodName(), request.getPath(), exception);
-        return Problems.response(request, new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+        return errors.render(request, new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
                 "Internal error", "The request failed; the correlation id identifies it in the logs."));
     }
 

@@ -24,10 +24,14 @@ public class ProblemJsonErrorBodyProvider implements JsonErrorResponseBodyProvid
 
     @Override
     public Map<String, Object> body(ErrorContext context, HttpResponse<?> response) {
-        HttpStatus status = response.getStatus();
-        Throwable cause = context.getRootCause().orElse(null);
+        ProblemException problem = problem(response.getStatus(), context.getRootCause().orElse(null));
+        return Problems.body(context.getRequest(), problem.status(), problem.code(), problem.title(), problem.detail());
+    }
+
+    /** The framework's error as a problem: its status, a stable type, and a detail that quotes no request content. */
+    static ProblemException problem(HttpStatus status, Throwable cause) {
         String[] codeAndDetail = classify(status, cause);
-        return Problems.body(context.getRequest(), status, codeAndDetail[0], status.getReason(), codeAndDetail[1]);
+        return new ProblemException(status, codeAndDetail[0], status.getReason(), codeAndDetail[1]);
     }
 
     @Override
