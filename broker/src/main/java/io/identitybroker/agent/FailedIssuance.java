@@ -2,17 +2,18 @@ package io.identitybroker.agent;
 
 import io.identitybroker.api.DatabaseFailures;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.pki.SvidProfile;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.PublicKey;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -55,7 +56,9 @@ public class FailedIssuance {
                                    Function<String, AuditRecord> failureEvent, Answer answer) {
         boolean profile = e instanceof ProfileViolation;
         boolean databaseLost = DatabaseFailures.isConnectionLost(e);
-        String why = profile ? "issued_certificate_rejected" : databaseLost ? "database_unavailable" : "binding_not_committed";
+        ProblemType type = profile ? ProblemType.ISSUED_CERTIFICATE_REJECTED
+                : databaseLost ? ProblemType.DATABASE_UNAVAILABLE : ProblemType.BINDING_NOT_COMMITTED;
+        String why = type.code();
         AuditRecord failure = failureEvent.apply(why);
         if (orphan != null) {
             failure.with("serial_number", orphan.serialNumber()).with("revoked", pki.revokeBestEffort(pkiMount, orphan.serialNumber()));
@@ -65,8 +68,9 @@ public class FailedIssuance {
         if (e instanceof ProblemException || databaseLost) {
             return e;
         }
-        return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, answer.title(),
-                profile ? answer.profileDetail() : answer.detail());
+        // The route's own title ("Enrollment failed", "Rotation failed") over the type's.
+        return new ProblemException(type, type.status(), answer.title(), profile ? answer.profileDetail() : answer.detail(),
+                Map.of(), null);
     }
 
     /** Vault signed something other than the SVID requested. */

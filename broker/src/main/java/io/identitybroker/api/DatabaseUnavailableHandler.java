@@ -3,7 +3,6 @@ package io.identitybroker.api;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
@@ -35,13 +34,13 @@ public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeExcep
     public HttpResponse<?> handle(HttpRequest request, RuntimeException exception) {
         if (DatabaseFailures.isConnectionLost(exception)) {
             LOG.warn("Database unavailable: {}", rootMessage(exception));
-            return errors.render(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
-                    "Database unavailable", "The broker's database is unavailable; nothing was changed. Try again later.",
+            return errors.render(request, new ProblemException(ProblemType.DATABASE_UNAVAILABLE,
+                    "The broker's database is unavailable; nothing was changed. Try again later.",
                     Map.of("Retry-After", "5"), null));
         }
         LOG.error("Unhandled error on {} {}", request.getMethodName(), request.getPath(), exception);
-        return errors.render(request, new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
-                "Internal error", "The request failed; the correlation id identifies it in the logs."));
+        return errors.render(request, new ProblemException(ProblemType.INTERNAL_ERROR,
+                "The request failed; the correlation id identifies it in the logs."));
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package io.identitybroker.mtls;
 
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.agent.Agent;
 import io.identitybroker.agent.AgentService;
 import io.identitybroker.ids.ResourceIds;
@@ -13,7 +14,6 @@ import io.identitybroker.tenant.TenantService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.security.cert.X509Certificate;
@@ -94,7 +94,7 @@ public class AgentAuthenticator {
             }
             checkSecret(request, agent, refuse);
             if (!tenant.isActive()) {
-                throw refuse.forbidden("tenant_suspended", "The agent's tenant is suspended.");
+                throw refuse.of(ProblemType.AGENT_TENANT_SUSPENDED, "The agent's tenant is suspended.");
             }
             return new AgentPrincipal(agent, tenant, agents.currentBinding(agent.id()).orElse(null), null,
                     AgentPrincipal.Method.SECRET_ONLY);
@@ -122,11 +122,11 @@ public class AgentAuthenticator {
         AgentPrincipal principal = checkCertificate(chain, caller);
         if (!(AgentIdentity.claimOf(principal.certificate()) instanceof AgentIdentity.Spiffe spiffe)
                 || !spiffe.id().toString().equals(principal.agent().spiffeId())) {
-            throw caller.refuse().forbidden("client_certificate_san_uri_mismatch",
+            throw caller.refuse().of(ProblemType.CLIENT_CERTIFICATE_SAN_URI_MISMATCH,
                     "The certificate's URI SAN is not the client's registered SPIFFE ID (tls_client_auth_san_uri).");
         }
         if (principal.method() != AgentPrincipal.Method.BOUND_CERTIFICATE) {
-            throw caller.refuse().forbidden("client_certificate_not_bound",
+            throw caller.refuse().of(ProblemType.CLIENT_CERTIFICATE_NOT_BOUND,
                     "tls_client_auth needs a certificate the broker bound to this client.");
         }
         return principal;
@@ -147,7 +147,7 @@ public class AgentAuthenticator {
         Refusal refuse = new Refusal(principal.tenant().id(), principal.agent().id());
         refuse.x5t = Thumbprints.x5tS256(principal.certificate());
         if (!principal.tenant().id().equals(tenantId)) {
-            throw refuse.forbidden("client_certificate_wrong_tenant",
+            throw refuse.of(ProblemType.CLIENT_CERTIFICATE_WRONG_TENANT,
                     "The certificate names an agent of another tenant than the one addressed.");
         }
         if (!principal.agent().enrolledWithoutSecret()) {
@@ -186,47 +186,47 @@ public class AgentAuthenticator {
                 properties.getMaxChainLength());
         if (!chainResult.valid()) {
             throw switch (chainResult.failure()) {
-                case EXPIRED -> refuse.unauthorized("client_certificate_expired", chainResult.detail());
-                case TOO_LONG -> refuse.forbidden("client_certificate_chain_too_long", chainResult.detail());
-                case NOT_YET_VALID -> refuse.forbidden("client_certificate_not_yet_valid", chainResult.detail());
-                case UNSUITABLE -> refuse.forbidden("client_certificate_unsuitable", chainResult.detail());
-                case UNTRUSTED -> refuse.forbidden("client_certificate_untrusted", chainResult.detail());
+                case EXPIRED -> refuse.of(ProblemType.CLIENT_CERTIFICATE_EXPIRED, chainResult.detail());
+                case TOO_LONG -> refuse.of(ProblemType.CLIENT_CERTIFICATE_CHAIN_TOO_LONG, chainResult.detail());
+                case NOT_YET_VALID -> refuse.of(ProblemType.CLIENT_CERTIFICATE_NOT_YET_VALID, chainResult.detail());
+                case UNSUITABLE -> refuse.of(ProblemType.CLIENT_CERTIFICATE_UNSUITABLE, chainResult.detail());
+                case UNTRUSTED -> refuse.of(ProblemType.CLIENT_CERTIFICATE_UNTRUSTED, chainResult.detail());
             };
         }
         boolean external = chainResult.anchor().tenants().isEmpty();
 
         AgentIdentity identity = identity(AgentIdentity.claimOf(leaf), tenant, external, refuse);
         if (!external && !chainResult.anchor().tenants().contains(identity.tenant())) {
-            throw refuse.forbidden("client_certificate_wrong_issuer",
+            throw refuse.of(ProblemType.CLIENT_CERTIFICATE_WRONG_ISSUER,
                     "The certificate was not issued by the CA of the tenant its identity names.");
         }
         if (external && !properties.isAcceptExternalSvids()) {
-            throw refuse.forbidden("external_svid_not_accepted",
+            throw refuse.of(ProblemType.EXTERNAL_SVID_NOT_ACCEPTED,
                     "Certificates from the extra trust anchors (external SVIDs) are not accepted here.");
         }
         if (agent == null || tenant == null || !identity.agentId().equals(agent.id()) || !identity.tenant().equals(tenant.id())) {
-            throw refuse.forbidden("client_certificate_agent_mismatch",
+            throw refuse.of(ProblemType.CLIENT_CERTIFICATE_AGENT_MISMATCH,
                     "The certificate's identity does not name the agent of this request (the path's agent id, or client_id).");
         }
         if (!identity.trustDomain().equals(tenant.trustDomain())) {
-            throw refuse.forbidden("client_certificate_wrong_trust_domain",
+            throw refuse.of(ProblemType.CLIENT_CERTIFICATE_WRONG_TRUST_DOMAIN,
                     "The certificate's trust domain is not the tenant's.");
         }
         if (!tenant.isActive()) {
-            throw refuse.forbidden("tenant_suspended", "The agent's tenant is suspended.");
+            throw refuse.of(ProblemType.AGENT_TENANT_SUSPENDED, "The agent's tenant is suspended.");
         }
         if (agent.status() == AgentStatus.REVOKED) {
-            throw refuse.unauthorized("client_certificate_revoked", "The agent was revoked.");
+            throw refuse.of(ProblemType.CLIENT_CERTIFICATE_REVOKED, "The agent was revoked.");
         }
         CertificateBinding binding;
         if (external) {
             binding = agents.currentBinding(agent.id()).orElse(null);
         } else {
             binding = agents.bindingByThumbprint(refuse.x5t).filter(b -> b.agentId().equals(agent.id()))
-                    .orElseThrow(() -> refuse.forbidden("client_certificate_not_bound",
+                    .orElseThrow(() -> refuse.of(ProblemType.CLIENT_CERTIFICATE_NOT_BOUND,
                             "The certificate is not one the broker bound to this agent."));
             if (!binding.acceptedAt(now)) {
-                throw refuse.unauthorized("client_certificate_revoked",
+                throw refuse.of(ProblemType.CLIENT_CERTIFICATE_REVOKED,
                         "The certificate was revoked or replaced and its grace period ended.");
             }
         }
@@ -236,18 +236,18 @@ public class AgentAuthenticator {
 
     private AgentIdentity identity(AgentIdentity.Claim claim, Tenant tenant, boolean external, Refusal refuse) {
         if (claim instanceof AgentIdentity.Spiffe spiffe) {
-            return AgentIdentity.ofSpiffe(spiffe.id()).orElseThrow(() -> refuse.forbidden("client_certificate_identity_invalid",
+            return AgentIdentity.ofSpiffe(spiffe.id()).orElseThrow(() -> refuse.of(ProblemType.CLIENT_CERTIFICATE_IDENTITY_INVALID,
                     "The SPIFFE ID is not of the form spiffe://<trust_domain>/tenant/<tenant>/agent/<agent_id>."));
         }
         if (claim instanceof AgentIdentity.Dns dns) {
             if (external || tenant == null || !tenant.allowDnsSan()) {
-                throw refuse.forbidden("client_certificate_identity_invalid",
+                throw refuse.of(ProblemType.CLIENT_CERTIFICATE_IDENTITY_INVALID,
                         "The certificate has no SPIFFE ID, and DNS SAN identities are not enabled for this tenant.");
             }
-            return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> refuse.forbidden(
-                    "client_certificate_agent_mismatch", "The DNS SAN does not name the agent of this request (the path's agent id, or client_id)."));
+            return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> refuse.of(ProblemType.CLIENT_CERTIFICATE_AGENT_MISMATCH,
+                    "The DNS SAN does not name the agent of this request (the path's agent id, or client_id)."));
         }
-        throw refuse.forbidden("client_certificate_identity_invalid", ((AgentIdentity.Invalid) claim).why());
+        throw refuse.of(ProblemType.CLIENT_CERTIFICATE_IDENTITY_INVALID, ((AgentIdentity.Invalid) claim).why());
     }
 
     private static void checkSecret(HttpRequest<?> request, Agent agent, Refusal refuse) {
@@ -272,14 +272,9 @@ public class AgentAuthenticator {
             this.agentId = agentId;
         }
 
-        AgentAuthenticationException unauthorized(String code, String detail) {
-            count(code);
-            return new AgentAuthenticationException(HttpStatus.UNAUTHORIZED, code, detail, tenantId, agentId, x5t);
-        }
-
-        AgentAuthenticationException forbidden(String code, String detail) {
-            count(code);
-            return new AgentAuthenticationException(HttpStatus.FORBIDDEN, code, detail, tenantId, agentId, x5t);
+        AgentAuthenticationException of(ProblemType type, String detail) {
+            count(type.code());
+            return new AgentAuthenticationException(type, detail, tenantId, agentId, x5t);
         }
 
         private void count(String reason) {
@@ -289,11 +284,11 @@ public class AgentAuthenticator {
         }
 
         AgentAuthenticationException certificateRequired() {
-            return unauthorized("client_certificate_required", "Agent routes require mutual TLS with the agent's certificate.");
+            return of(ProblemType.CLIENT_CERTIFICATE_REQUIRED, "Agent routes require mutual TLS with the agent's certificate.");
         }
 
         AgentAuthenticationException badCredentials() {
-            return unauthorized("invalid_agent_credentials",
+            return of(ProblemType.INVALID_AGENT_CREDENTIALS,
                     "Send the agent secret as HTTP Basic credentials '<agent_id>:<secret>'.");
         }
     }

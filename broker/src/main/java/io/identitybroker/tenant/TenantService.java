@@ -1,12 +1,12 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.pki.PkiBackend;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -58,7 +58,7 @@ public class TenantService {
         TenantDeclaration d = TenantDeclaration.of(request.id(), request.displayName(), request.trustDomain(),
                 request.pkiMount(), request.pkiRole());
         if (tenants.existsById(d.id())) {
-            throw new ProblemException(HttpStatus.CONFLICT, "tenant_exists", "Conflict", "A tenant with this id exists.");
+            throw new ProblemException(ProblemType.TENANT_EXISTS, "A tenant with this id exists.");
         }
         return insert(d, Boolean.TRUE.equals(request.allowDnsSan()), Tenant.SOURCE_API, ctx);
     }
@@ -90,11 +90,10 @@ public class TenantService {
 
     /** The role must exist where the broker may sign with it, and must not let the CSR choose the identity. */
     void requireUsableRole(String mount, String role) {
-        PkiBackend.RoleSettings settings = pki.role(mount, role).orElseThrow(() -> new ProblemException(
-                HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_not_found", "Unprocessable",
+        PkiBackend.RoleSettings settings = pki.role(mount, role).orElseThrow(() -> new ProblemException(ProblemType.PKI_ROLE_NOT_FOUND,
                 "Vault has no PKI role '" + role + "' on mount '" + mount + "' that the broker may use."));
         if (settings.useCsrSans() || settings.useCsrCommonName()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_unsafe", "Unprocessable",
+            throw new ProblemException(ProblemType.PKI_ROLE_UNSAFE,
                     "The PKI role must set use_csr_sans=false and use_csr_common_name=false.");
         }
     }
@@ -103,7 +102,7 @@ public class TenantService {
     public Tenant update(String id, TenantRequests.Update request, RequestContext ctx) {
         Tenant tenant = require(id);
         if (Tenant.SOURCE_VAULT_KV.equals(tenant.source()) && request.status() != null) {
-            throw new ProblemException(HttpStatus.CONFLICT, "tenant_declared_in_vault", "Conflict",
+            throw new ProblemException(ProblemType.TENANT_DECLARED_IN_VAULT,
                     "This tenant is declared in Vault KV; change or remove its declaration there.");
         }
         TenantStatus status = tenant.status();
@@ -143,7 +142,7 @@ public class TenantService {
     /** The tenant, or the same 404 as for a tenant the caller may not see. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Tenant require(String id) {
-        return find(id).orElseThrow(() -> ProblemException.notFound("tenant_not_found", "No such tenant."));
+        return find(id).orElseThrow(() -> new ProblemException(ProblemType.TENANT_NOT_FOUND, "No such tenant."));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -171,6 +170,6 @@ public class TenantService {
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_tenant", detail);
+        return new ProblemException(ProblemType.INVALID_TENANT, detail);
     }
 }
