@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Map;
-import java.util.UUID;
 
 import static io.identitybroker.oauth.OAuthErrorResponsesTest.assertOAuthError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,12 +61,8 @@ class OAuthOutageTest {
     @Test
     void anUnreachableDatabaseIsTemporarilyUnavailableOnTokenAndIntrospection(TestVault vault) throws Exception {
         Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-        String db = "mem:" + UUID.randomUUID();
         try (TcpProxy proxy = new TcpProxy(h2.getPort());
-             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
-                     "datasources.default.url", "jdbc:h2:tcp://127.0.0.1:" + proxy.url().replaceAll(".*:", "") + "/" + db
-                             + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;DB_CLOSE_DELAY=-1",
-                     "datasources.default.connection-timeout", "1500"))) {
+             BrokerInstance broker = BrokerInstance.start(vault, BrokerInstance.h2Through(proxy))) {
             BrokerApi api = broker.api();
             Fixtures fixtures = new Fixtures(api, vault);
             fixtures.tenant("acme");
