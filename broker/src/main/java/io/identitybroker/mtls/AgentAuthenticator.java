@@ -1,11 +1,11 @@
 package io.identitybroker.mtls;
 
-import io.identitybroker.api.ProblemType;
 import io.identitybroker.agent.Agent;
 import io.identitybroker.agent.AgentService;
 import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.agent.AgentStatus;
 import io.identitybroker.agent.CertificateBinding;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;
