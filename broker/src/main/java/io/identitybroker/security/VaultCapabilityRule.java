@@ -46,10 +46,9 @@ public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
     static final String HIDDEN_ATTRIBUTE = "identitybroker.tenant-hidden";
     /** Set to the problem type when an allowed request named a resource by a malformed id. */
     static final String NOT_FOUND_ATTRIBUTE = "identitybroker.resource-not-found";
-    /** The not-found problem code per id-carrying path variable; any other variable must be a plain segment. */
-    private static final Map<String, ProblemType> ROW_ID_VARIABLES = Map.of(
-            "agent_id", ProblemType.AGENT_NOT_FOUND,
-                    "agentId", ProblemType.AGENT_NOT_FOUND, "id", ProblemType.ENROLLMENT_TOKEN_NOT_FOUND);
+    /** The not-found problem type per id-carrying path variable; any other variable must be a plain segment. */
+    private static final Map<String, ProblemType> ROW_ID_VARIABLES = Map.of("agent_id", ProblemType.AGENT_NOT_FOUND,
+            "agentId", ProblemType.AGENT_NOT_FOUND, "id", ProblemType.ENROLLMENT_TOKEN_NOT_FOUND);
     /** Foreign trust domain names carry dots; they are checked by the SPIFFE trust domain rule instead. */
     private static final String TRUST_DOMAIN_VARIABLE = "name";
     private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,128}");
