@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * Renders a failure in the format of the request's protocol: the {@link ErrorFormat} that covers
- * the route, else RFC 9457 problem+json. Every error handler goes through here.
+ * the route, else RFC 9457 problem+json. Every error handler goes through here (the {@code /api}
+ * media-type filter, which answers before routing and only on {@code /api}, renders problem+json itself).
  */
 @Singleton
 public class ErrorResponses {

@@ -1,8 +1,8 @@
 package io.identitybroker.security;
 
+import io.identitybroker.api.ErrorResponses;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.ProblemType;
-import io.identitybroker.api.Problems;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpHeaders;
@@ -13,7 +13,10 @@ import io.micronaut.security.authentication.AuthorizationException;
 import io.micronaut.security.authentication.DefaultAuthorizationExceptionHandler;
 import jakarta.inject.Singleton;
 
-/** 401, 403, or 404 for a tenant the caller cannot see or a resource named by a malformed id, as problem+json. */
+/**
+ * 401, 403, or 404 for a tenant the caller cannot see or a resource named by a malformed id, as problem+json
+ * (or the route's protocol format, {@link ErrorResponses}).
+ */
 @Singleton
 @Replaces(DefaultAuthorizationExceptionHandler.class)
 public class ProblemAuthorizationExceptionHandler
@@ -22,6 +25,12 @@ public class ProblemAuthorizationExceptionHandler
     private static final java.util.Map<ProblemType, String> NOT_FOUND_DETAILS = java.util.Map.of(
             ProblemType.AGENT_NOT_FOUND, "No such agent.", ProblemType.ENROLLMENT_TOKEN_NOT_FOUND, "No such enrollment token.",
             ProblemType.TRUST_DOMAIN_NOT_FOUND, "No such trust domain.");
+
+    private final ErrorResponses errors;
+
+    public ProblemAuthorizationExceptionHandler(ErrorResponses errors) {
+        this.errors = errors;
+    }
 
     @Override
     public MutableHttpResponse<?> handle(HttpRequest request, AuthorizationException exception) {
@@ -39,7 +48,7 @@ public class ProblemAuthorizationExceptionHandler
             problem = new ProblemException(ProblemType.UNAUTHORIZED,
                     "Send a valid Vault token as 'Authorization: Bearer <token>' or 'X-Vault-Token'.");
         }
-        MutableHttpResponse<?> response = Problems.response(request, problem);
+        MutableHttpResponse<?> response = errors.render(request, problem);
         if (!exception.isForbidden()) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"identity-broker\"");
         }
