@@ -1,8 +1,8 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 
 import java.util.Map;
 
@@ -15,11 +15,10 @@ public class AgentAuthenticationException extends ProblemException {
     private final String agentId;
     private final String presentedX5t;
 
-    AgentAuthenticationException(HttpStatus status, String code, String detail, @Nullable String tenantId,
+    AgentAuthenticationException(ProblemType type, String detail, @Nullable String tenantId,
                                  @Nullable String agentId, @Nullable String presentedX5t) {
-        super(status, code, status == HttpStatus.UNAUTHORIZED ? "Unauthorized" : "Forbidden", detail,
-                code.equals("invalid_agent_credentials")
-                        ? Map.of("WWW-Authenticate", "Basic realm=\"identity-broker-agents\"") : Map.of(), null);
+        super(type, detail, type == ProblemType.INVALID_AGENT_CREDENTIALS
+                ? Map.of("WWW-Authenticate", "Basic realm=\"identity-broker-agents\"") : Map.of(), null);
         this.tenantId = tenantId;
         this.agentId = agentId;
         this.presentedX5t = presentedX5t;

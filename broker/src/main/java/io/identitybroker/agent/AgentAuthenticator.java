@@ -6,6 +6,7 @@ import io.identitybroker.mtls.ChainValidator;
 import io.identitybroker.mtls.ClientCertificates;
 import io.identitybroker.mtls.MtlsProperties;
 import io.identitybroker.mtls.TrustAnchors;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.security.BasicCredentials;
 import io.identitybroker.security.SecretTokens;
@@ -14,7 +15,6 @@ import io.identitybroker.tenant.TenantService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.security.cert.X509Certificate;
@@ -97,7 +97,7 @@ public class AgentAuthenticator {
             }
             checkSecret(request, agent, refuse);
             if (!tenant.isActive()) {
-                throw refuse.forbidden("tenant_suspended", "The agent's tenant is suspended.");
+                throw refuse.of(ProblemType.AGENT_TENANT_SUSPENDED, "The agent's tenant is suspended.");
             }
             return new AgentPrincipal(agent, tenant, agents.currentBinding(agent.id()).orElse(null), null,
                     AgentPrincipal.Method.SECRET_ONLY);
@@ -125,11 +125,11 @@ public class AgentAuthenticator {
         AgentPrincipal principal = checkCertificate(chain, caller);
         if (!(AgentIdentity.claimOf(principal.certificate()) instanceof AgentIdentity.Spiffe spiffe)
                 || !spiffe.id().toString().equals(principal.agent().spiffeId())) {
-            throw caller.refuse().forbidden("client_certificate_san_uri_mismatch",
+            throw caller.refuse().of(ProblemType.CLIENT_CERTIFICATE_SAN_URI_MISMATCH,
                     "The certificate's URI SAN is not the client's registered SPIFFE ID (tls_client_auth_san_uri).");
         }
         if (principal.method() != AgentPrincipal.Method.BOUND_CERTIFICATE) {
-            throw caller.refuse().forbidden("client_certificate_not_bound",
+            throw caller.refuse().of(ProblemType.CLIENT_CERTIFICATE_NOT_BOUND,
                     "tls_client_auth needs a certificate the broker bound to this client.");
         }
         return principal;
@@ -150,7 +150,7 @@ public class AgentAuthenticator {
         Refusal refuse = new Refusal(principal.tenant().id(), principal.agent().id());
         refuse.x5t = Thumbprints.x5tS256(principal.certificate());
         if (!principal.tenant().id().equals(tenantId)) {
-            throw refuse.forbidden("client_certificate_wrong_tenant",
+            throw refuse.of(ProblemType.CLIENT_CERTIFICATE_WRONG_TENANT,
                     "The certificate names an agent of another tenant than the one addressed.");
         }
         if (!principal.agent().enrolledWithoutSecret()) {
@@ -188,8 +188,7 @@ public class AgentAuthenticator {
         AgentCertificateChecks.Decision decision = AgentCertificateChecks.decide(chainResult, leaf, caller.agent(), caller.tenant(),
                 properties.isAcceptExternalSvids(), refuse.x5t, now, bindings);
         if (decision instanceof AgentCertificateChecks.Refused refused) {
-            throw refused.status() == HttpStatus.UNAUTHORIZED ? refuse.unauthorized(refused.code(), refused.detail())
-                    : refuse.forbidden(refused.code(), refused.detail());
+            throw refuse.of(refused.type(), refused.detail());
         }
         AgentCertificateChecks.Accepted accepted = (AgentCertificateChecks.Accepted) decision;
         return new AgentPrincipal(caller.agent(), caller.tenant(), accepted.binding(), leaf, accepted.method());
@@ -217,14 +216,9 @@ public class AgentAuthenticator {
             this.agentId = agentId;
         }
 
-        AgentAuthenticationException unauthorized(String code, String detail) {
-            count(code);
-            return new AgentAuthenticationException(HttpStatus.UNAUTHORIZED, code, detail, tenantId, agentId, x5t);
-        }
-
-        AgentAuthenticationException forbidden(String code, String detail) {
-            count(code);
-            return new AgentAuthenticationException(HttpStatus.FORBIDDEN, code, detail, tenantId, agentId, x5t);
+        AgentAuthenticationException of(ProblemType type, String detail) {
+            count(type.code());
+            return new AgentAuthenticationException(type, detail, tenantId, agentId, x5t);
         }
 
         private void count(String reason) {
@@ -234,11 +228,11 @@ public class AgentAuthenticator {
         }
 
         AgentAuthenticationException certificateRequired() {
-            return unauthorized("client_certificate_required", "Agent routes require mutual TLS with the agent's certificate.");
+            return of(ProblemType.CLIENT_CERTIFICATE_REQUIRED, "Agent routes require mutual TLS with the agent's certificate.");
         }
 
         AgentAuthenticationException badCredentials() {
-            return unauthorized("invalid_agent_credentials",
+            return of(ProblemType.INVALID_AGENT_CREDENTIALS,
                     "Send the agent secret as HTTP Basic credentials '<agent_id>:<secret>'.");
         }
     }

@@ -1,10 +1,10 @@
 package io.identitybroker.agent;
 
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.mtls.AgentIdentity;
 import io.identitybroker.mtls.ChainValidator;
 import io.identitybroker.tenant.Tenant;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -31,7 +31,7 @@ final class AgentCertificateChecks {
     sealed interface Decision permits Refused, Accepted {
     }
 
-    record Refused(HttpStatus status, String code, String detail) implements Decision {
+    record Refused(ProblemType type, String detail) implements Decision {
     }
 
     record Accepted(@Nullable CertificateBinding binding, AgentPrincipal.Method method) implements Decision {
@@ -56,47 +56,47 @@ final class AgentCertificateChecks {
                                   boolean acceptExternalSvids, String x5t, Instant now, Bindings bindings) {
         if (!chainResult.valid()) {
             throw switch (chainResult.failure()) {
-                case EXPIRED -> unauthorized("client_certificate_expired", chainResult.detail());
-                case TOO_LONG -> forbidden("client_certificate_chain_too_long", chainResult.detail());
-                case NOT_YET_VALID -> forbidden("client_certificate_not_yet_valid", chainResult.detail());
-                case UNSUITABLE -> forbidden("client_certificate_unsuitable", chainResult.detail());
-                case UNTRUSTED -> forbidden("client_certificate_untrusted", chainResult.detail());
+                case EXPIRED -> refused(ProblemType.CLIENT_CERTIFICATE_EXPIRED, chainResult.detail());
+                case TOO_LONG -> refused(ProblemType.CLIENT_CERTIFICATE_CHAIN_TOO_LONG, chainResult.detail());
+                case NOT_YET_VALID -> refused(ProblemType.CLIENT_CERTIFICATE_NOT_YET_VALID, chainResult.detail());
+                case UNSUITABLE -> refused(ProblemType.CLIENT_CERTIFICATE_UNSUITABLE, chainResult.detail());
+                case UNTRUSTED -> refused(ProblemType.CLIENT_CERTIFICATE_UNTRUSTED, chainResult.detail());
             };
         }
         boolean external = chainResult.anchor().tenants().isEmpty();
 
         AgentIdentity identity = identity(AgentIdentity.claimOf(leaf), tenant, external);
         if (!external && !chainResult.anchor().tenants().contains(identity.tenant())) {
-            throw forbidden("client_certificate_wrong_issuer",
+            throw refused(ProblemType.CLIENT_CERTIFICATE_WRONG_ISSUER,
                     "The certificate was not issued by the CA of the tenant its identity names.");
         }
         if (external && !acceptExternalSvids) {
-            throw forbidden("external_svid_not_accepted",
+            throw refused(ProblemType.EXTERNAL_SVID_NOT_ACCEPTED,
                     "Certificates from the extra trust anchors (external SVIDs) are not accepted here.");
         }
         if (agent == null || tenant == null || !identity.agentId().equals(agent.id()) || !identity.tenant().equals(tenant.id())) {
-            throw forbidden("client_certificate_agent_mismatch",
+            throw refused(ProblemType.CLIENT_CERTIFICATE_AGENT_MISMATCH,
                     "The certificate's identity does not name the agent of this request (the path's agent id, or client_id).");
         }
         if (!identity.trustDomain().equals(tenant.trustDomain())) {
-            throw forbidden("client_certificate_wrong_trust_domain",
+            throw refused(ProblemType.CLIENT_CERTIFICATE_WRONG_TRUST_DOMAIN,
                     "The certificate's trust domain is not the tenant's.");
         }
         if (!tenant.isActive()) {
-            throw forbidden("tenant_suspended", "The agent's tenant is suspended.");
+            throw refused(ProblemType.AGENT_TENANT_SUSPENDED, "The agent's tenant is suspended.");
         }
         if (agent.status() == AgentStatus.REVOKED) {
-            throw unauthorized("client_certificate_revoked", "The agent was revoked.");
+            throw refused(ProblemType.CLIENT_CERTIFICATE_REVOKED, "The agent was revoked.");
         }
         CertificateBinding binding;
         if (external) {
             binding = bindings.current().apply(agent.id()).orElse(null);
         } else {
             binding = bindings.byThumbprint().apply(x5t).filter(b -> b.agentId().equals(agent.id()))
-                    .orElseThrow(() -> forbidden("client_certificate_not_bound",
+                    .orElseThrow(() -> refused(ProblemType.CLIENT_CERTIFICATE_NOT_BOUND,
                             "The certificate is not one the broker bound to this agent."));
             if (!binding.acceptedAt(now)) {
-                throw unauthorized("client_certificate_revoked",
+                throw refused(ProblemType.CLIENT_CERTIFICATE_REVOKED,
                         "The certificate was revoked or replaced and its grace period ended.");
             }
         }
@@ -105,34 +105,31 @@ final class AgentCertificateChecks {
 
     private static AgentIdentity identity(AgentIdentity.Claim claim, Tenant tenant, boolean external) {
         if (claim instanceof AgentIdentity.Spiffe spiffe) {
-            return AgentIdentity.ofSpiffe(spiffe.id()).orElseThrow(() -> forbidden("client_certificate_identity_invalid",
+            return AgentIdentity.ofSpiffe(spiffe.id()).orElseThrow(() -> refused(ProblemType.CLIENT_CERTIFICATE_IDENTITY_INVALID,
                     "The SPIFFE ID is not of the form spiffe://<trust_domain>/tenant/<tenant>/agent/<agent_id>."));
         }
         if (claim instanceof AgentIdentity.Dns dns) {
             if (external || tenant == null || !tenant.allowDnsSan()) {
-                throw forbidden("client_certificate_identity_invalid",
+                throw refused(ProblemType.CLIENT_CERTIFICATE_IDENTITY_INVALID,
                         "The certificate has no SPIFFE ID, and DNS SAN identities are not enabled for this tenant.");
             }
-            return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> forbidden(
-                    "client_certificate_agent_mismatch", "The DNS SAN does not name the agent of this request (the path's agent id, or client_id)."));
+            return AgentIdentity.ofDns(dns.name(), tenant.id(), tenant.trustDomain()).orElseThrow(() -> refused(
+                    ProblemType.CLIENT_CERTIFICATE_AGENT_MISMATCH, "The DNS SAN does not name the agent of this request (the path's agent id, or client_id)."));
         }
-        throw forbidden("client_certificate_identity_invalid", ((AgentIdentity.Invalid) claim).why());
+        throw refused(ProblemType.CLIENT_CERTIFICATE_IDENTITY_INVALID, ((AgentIdentity.Invalid) claim).why());
     }
 
-    private static Stop unauthorized(String code, String detail) {
-        return new Stop(new Refused(HttpStatus.UNAUTHORIZED, code, detail));
+    private static Stop refused(ProblemType type, String detail) {
+        return new Stop(new Refused(type, detail));
     }
 
-    private static Stop forbidden(String code, String detail) {
-        return new Stop(new Refused(HttpStatus.FORBIDDEN, code, detail));
-    }
 
     /** Ends the checks at the first refusal; never leaves {@link #decide}. */
     private static final class Stop extends RuntimeException {
         private final transient Refused refused;
 
         Stop(Refused refused) {
-            super(refused.code(), null, false, false);
+            super(refused.type().code(), null, false, false);
             this.refused = refused;
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.JsonErrors;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -22,7 +23,6 @@ import io.identitybroker.tenant.TenantService;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 
@@ -135,12 +135,12 @@ public class AgentLifecycleService {
         CertificateBinding old = principal.binding();
         Instant now = now();
         if (old == null) {
-            throw fail(tenant, agent, ctx, new ProblemException(HttpStatus.CONFLICT, "rotation_conflict", "Conflict",
+            throw fail(tenant, agent, ctx, new ProblemException(ProblemType.ROTATION_CONFLICT,
                     "The agent has no current certificate to rotate; enroll again."));
         }
         if (!now.isBefore(old.notAfter())) {
-            throw fail(tenant, agent, ctx, new ProblemException(HttpStatus.UNAUTHORIZED, "client_certificate_expired",
-                    "Unauthorized", "The certificate expired; an expired certificate cannot rotate. Enroll again."));
+            throw fail(tenant, agent, ctx, new ProblemException(ProblemType.CLIENT_CERTIFICATE_EXPIRED,
+                    "The certificate expired; an expired certificate cannot rotate. Enroll again."));
         }
         CsrPolicy.AcceptedCsr csr;
         try {
@@ -179,8 +179,7 @@ public class AgentLifecycleService {
             });
         } catch (Conflict e) {
             intents.abandon(intent);
-            throw fail(tenant, agent, ctx, new ProblemException(HttpStatus.CONFLICT, "rotation_conflict", "Conflict",
-                    e.getMessage()));
+            throw fail(tenant, agent, ctx, new ProblemException(ProblemType.ROTATION_CONFLICT, e.getMessage()));
         } catch (VaultUnavailableException e) {
             throw fail(tenant, agent, ctx, e);
         } catch (RuntimeException e) {
@@ -212,8 +211,8 @@ public class AgentLifecycleService {
             return true;
         });
         if (!swapped) {
-            throw fail(principal.tenant(), agent, SECRET_ROTATED, ctx, new ProblemException(HttpStatus.CONFLICT,
-                    "secret_rotation_conflict", "Conflict", "The secret changed since you authenticated; it was not rotated."));
+            throw fail(principal.tenant(), agent, SECRET_ROTATED, ctx, new ProblemException(ProblemType.SECRET_ROTATION_CONFLICT,
+                    "The secret changed since you authenticated; it was not rotated."));
         }
         return new SecretResponse(agent.id(), secret, agent.secretVersion() + 1);
     }
@@ -280,11 +279,11 @@ public class AgentLifecycleService {
             }
             return value;
         } catch (StreamConstraintsException e) {
-            audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, "json_too_complex"));
-            throw ProblemException.badRequest("json_too_complex", "The JSON body exceeds the nesting or size limits.");
+            audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, ProblemType.JSON_TOO_COMPLEX.code()));
+            throw new ProblemException(ProblemType.JSON_TOO_COMPLEX, "The JSON body exceeds the nesting or size limits.");
         } catch (IOException | IllegalArgumentException e) {
-            audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, "malformed_json"));
-            throw ProblemException.badRequest("malformed_json", JsonErrors.detail(e, hint));
+            audit.appendAloneBestEffort(AuditRecord.failure(eventType, tenantId, agentId, ctx, ProblemType.MALFORMED_JSON.code()));
+            throw new ProblemException(ProblemType.MALFORMED_JSON, JsonErrors.detail(e, hint));
         }
     }
 

@@ -2,6 +2,7 @@ package io.identitybroker.agent;
 
 import io.identitybroker.api.PageTokens;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.ids.ResourceIds;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpParameters;
@@ -55,7 +56,7 @@ public record AgentQuery(@Nullable AgentStatus status, @Nullable Instant expirin
             }
             labels.put(key, value);
         }
-        return new AgentQuery(agentStatus, instant(single(p, "expiring_before"), "expiring_before", "invalid_agent_query"),
+        return new AgentQuery(agentStatus, instant(single(p, "expiring_before"), "expiring_before", ProblemType.INVALID_AGENT_QUERY),
                 "true".equals(overdue), labels, pageSize(single(p, "page_size")),
                 PageTokens.decode(single(p, "page_token"), ResourceIds::isUuid));
     }
@@ -66,20 +67,20 @@ public record AgentQuery(@Nullable AgentStatus status, @Nullable Instant expirin
             return DEFAULT_PAGE_SIZE;
         }
         if (!value.matches("[0-9]{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MAX_PAGE_SIZE) {
-            throw ProblemException.badRequest("invalid_paging", "page_size must be 1.." + MAX_PAGE_SIZE + ".");
+            throw new ProblemException(ProblemType.INVALID_PAGING, "page_size must be 1.." + MAX_PAGE_SIZE + ".");
         }
         return Integer.parseInt(value);
     }
 
-    /** An RFC 3339 instant ({@code 2026-12-01T00:00:00Z}), or 400 with the problem {@code code}. */
-    static Instant instant(@Nullable String value, String name, String code) {
+    /** An RFC 3339 instant ({@code 2026-12-01T00:00:00Z}), or 400 with the problem {@code type}. */
+    static Instant instant(@Nullable String value, String name, ProblemType type) {
         if (value == null) {
             return null;
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(code, name + " is an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
+            throw new ProblemException(type, name + " is an RFC 3339 instant such as 2026-12-01T00:00:00Z.");
         }
     }
 
@@ -93,6 +94,6 @@ public record AgentQuery(@Nullable AgentStatus status, @Nullable Instant expirin
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_agent_query", detail);
+        return new ProblemException(ProblemType.INVALID_AGENT_QUERY, detail);
     }
 }

@@ -1,6 +1,7 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.security.SecretTokens;
@@ -78,7 +79,7 @@ public class AgentService {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Agent require(String tenantId, String agentId) {
-        return find(tenantId, agentId).orElseThrow(() -> ProblemException.notFound("agent_not_found", "No such agent."));
+        return find(tenantId, agentId).orElseThrow(() -> new ProblemException(ProblemType.AGENT_NOT_FOUND, "No such agent."));
     }
 
     /** An agent by id alone, for agent routes (the id is a UUID, unique across tenants). */

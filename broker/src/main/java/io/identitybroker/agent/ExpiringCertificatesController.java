@@ -2,6 +2,7 @@ package io.identitybroker.agent;
 
 import io.identitybroker.api.PageTokens;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.security.AdminAuthorizer;
 import io.identitybroker.security.AdminTokens;
@@ -45,9 +46,9 @@ public class ExpiringCertificatesController {
         HttpParameters p = request.getParameters();
         String beforeValue = AgentQuery.single(p, "before");
         if (beforeValue == null) {
-            throw ProblemException.badRequest("invalid_certificate_query", "before (an RFC 3339 instant) is required.");
+            throw new ProblemException(ProblemType.INVALID_CERTIFICATE_QUERY, "before (an RFC 3339 instant) is required.");
         }
-        Instant before = AgentQuery.instant(beforeValue, "before", "invalid_certificate_query");
+        Instant before = AgentQuery.instant(beforeValue, "before", ProblemType.INVALID_CERTIFICATE_QUERY);
         int pageSize = AgentQuery.pageSize(AgentQuery.single(p, "page_size"));
         String after = PageTokens.decode(AgentQuery.single(p, "page_token"), ExpiringCertificatesController::isPosition);
 

@@ -2,17 +2,18 @@ package io.identitybroker.agent;
 
 import io.identitybroker.api.DatabaseFailures;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.pki.SvidProfile;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.PublicKey;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -53,31 +54,33 @@ public class FailedIssuance {
      */
     public RuntimeException settle(RuntimeException e, SignedCertificate orphan, String pkiMount,
                                    Function<String, AuditRecord> failureEvent, Answer answer) {
-        String why = reason(e);
+        ProblemType type = reason(e);
+        String why = type.code();
         AuditRecord failure = failureEvent.apply(why);
         if (orphan != null) {
             failure.with("serial_number", orphan.serialNumber()).with("revoked", pki.revokeBestEffort(pkiMount, orphan.serialNumber()));
         }
         LOG.error("{} for {} ({}): {}", answer.title(), failure.subject(), why, e.toString());
         audit.appendAloneBestEffort(failure);
-        return toThrow(e, why, answer);
+        return toThrow(e, type, answer);
     }
 
     /** Why a sign-and-bind transaction failed, as its failure event and its 500 name it. */
-    static String reason(RuntimeException e) {
+    static ProblemType reason(RuntimeException e) {
         if (e instanceof ProfileViolation) {
-            return "issued_certificate_rejected";
+            return ProblemType.ISSUED_CERTIFICATE_REJECTED;
         }
-        return DatabaseFailures.isConnectionLost(e) ? "database_unavailable" : "binding_not_committed";
+        return DatabaseFailures.isConnectionLost(e) ? ProblemType.DATABASE_UNAVAILABLE : ProblemType.BINDING_NOT_COMMITTED;
     }
 
-    /** What {@link #settle} returns for a failure of reason {@code why}: see there. */
-    static RuntimeException toThrow(RuntimeException e, String why, Answer answer) {
-        if (e instanceof ProblemException || why.equals("database_unavailable")) {
+    /** What {@link #settle} returns for a failure of reason {@code type}: see there. */
+    static RuntimeException toThrow(RuntimeException e, ProblemType type, Answer answer) {
+        if (e instanceof ProblemException || type == ProblemType.DATABASE_UNAVAILABLE) {
             return e;
         }
-        return new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, why, answer.title(),
-                e instanceof ProfileViolation ? answer.profileDetail() : answer.detail());
+        // The route's own title ("Enrollment failed", "Rotation failed") over the type's.
+        return new ProblemException(type, type.status(), answer.title(),
+                e instanceof ProfileViolation ? answer.profileDetail() : answer.detail(), Map.of(), null);
     }
 
     /** Vault signed something other than the SVID requested. */

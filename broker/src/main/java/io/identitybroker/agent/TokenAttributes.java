@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,6 @@ public final class TokenAttributes {
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_enrollment_token_request", detail);
+        return new ProblemException(ProblemType.INVALID_ENROLLMENT_TOKEN_REQUEST, detail);
     }
 }

@@ -3,7 +3,6 @@ package io.identitybroker.api;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
@@ -16,7 +15,8 @@ import java.util.Map;
  * Database trouble as clients should see it: an unavailable database (unreachable, shutting
  * down, or unable to write) is a 503 with
  * {@code Retry-After} (the request changed nothing, it can be retried); anything else is a 500
- * that reveals no SQL. The database is always reached before Vault, so nothing was signed.
+ * that reveals no SQL; both in the format of the route's protocol ({@link ErrorResponses}).
+ * The database is always reached before Vault, so nothing was signed.
  */
 @Produces
 @Singleton
@@ -24,17 +24,23 @@ import java.util.Map;
 public class DatabaseUnavailableHandler implements ExceptionHandler<RuntimeException, HttpResponse<?>> {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseUnavailableHandler.class);
 
+    private final ErrorResponses errors;
+
+    public DatabaseUnavailableHandler(ErrorResponses errors) {
+        this.errors = errors;
+    }
+
     @Override
     public HttpResponse<?> handle(HttpRequest request, RuntimeException exception) {
         if (DatabaseFailures.isConnectionLost(exception)) {
             LOG.warn("Database unavailable: {}", rootMessage(exception));
-            return Problems.response(request, new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
-                    "Database unavailable", "The broker's database is unavailable; nothing was changed. Try again later.",
+            return errors.render(request, new ProblemException(ProblemType.DATABASE_UNAVAILABLE,
+                    "The broker's database is unavailable; nothing was changed. Try again later.",
                     Map.of("Retry-After", "5"), null));
         }
         LOG.error("Unhandled error on {} {}", request.getMethodName(), request.getPath(), exception);
-        return Problems.response(request, new ProblemException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
-                "Internal error", "The request failed; the correlation id identifies it in the logs."));
+        return errors.render(request, new ProblemException(ProblemType.INTERNAL_ERROR,
+                "The request failed; the correlation id identifies it in the logs."));
     }
 
     private static String rootMessage(Throwable e) {

@@ -3,7 +3,6 @@ package io.identitybroker.api;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
@@ -25,8 +24,7 @@ public class JsonMediaTypeFilter {
         if (!BodyMediaType.isUnsupported(request, MediaType.APPLICATION_JSON)) {
             return null;
         }
-        return Problems.response(request, new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                        "Unsupported Media Type", DETAIL))
+        return Problems.response(request, new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE, DETAIL))
                 .header(CorrelationId.HEADER, CorrelationId.of(request));
     }
 }

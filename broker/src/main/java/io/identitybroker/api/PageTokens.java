@@ -41,7 +41,7 @@ public final class PageTokens {
     }
 
     private static ProblemException invalid() {
-        return ProblemException.badRequest("invalid_page_token",
+        return new ProblemException(ProblemType.INVALID_PAGE_TOKEN,
                 "page_token is not a token a previous page returned; omit it to start from the first page.");
     }
 }

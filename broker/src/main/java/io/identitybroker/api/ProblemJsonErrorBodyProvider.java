@@ -21,45 +21,61 @@ import java.util.Map;
 @Singleton
 @Replaces(JsonErrorResponseBodyProvider.class)
 public class ProblemJsonErrorBodyProvider implements JsonErrorResponseBodyProvider<Map<String, Object>> {
+    /** The details of the framework's refusals (some differ from the type's default, e.g. a 415 here names no charset). */
+    private static final Map<ProblemType, String> FRAMEWORK_DETAILS = Map.of(
+            ProblemType.NOT_FOUND, "No such resource.",
+            ProblemType.METHOD_NOT_ALLOWED, "Method not allowed on this resource.",
+            ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send application/json.",
+            ProblemType.NOT_ACCEPTABLE, "This resource answers in JSON.",
+            ProblemType.REQUEST_TOO_LARGE, "The request body is larger than allowed.",
+            ProblemType.UNAUTHORIZED, "Authentication is required.",
+            ProblemType.FORBIDDEN, "Not allowed.",
+            ProblemType.INVALID_REQUEST, "The request is malformed or misses a required part.");
 
     @Override
     public Map<String, Object> body(ErrorContext context, HttpResponse<?> response) {
-        HttpStatus status = response.getStatus();
-        Throwable cause = context.getRootCause().orElse(null);
-        String[] codeAndDetail = classify(status, cause);
-        return Problems.body(context.getRequest(), status, codeAndDetail[0], status.getReason(), codeAndDetail[1]);
+        ProblemException problem = problem(response.getStatus(), context.getRootCause().orElse(null));
+        return Problems.body(context.getRequest(), problem.status(), problem.code(), problem.title(), problem.detail());
     }
 
-    @Override
-    public String contentType() {
-        return Problems.PROBLEM_JSON.toString();
-    }
-
-    private static String[] classify(HttpStatus status, Throwable cause) {
+    /** The framework's error as a problem: its status, a stable type, and a detail that quotes no request content. */
+    static ProblemException problem(HttpStatus status, Throwable cause) {
+        // The framework's status and its reason phrase as the title, whatever the type's usual ones.
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof StreamConstraintsException) {
-                return new String[]{"json_too_complex", "The JSON body exceeds the nesting or size limits."};
+                return problem(status, ProblemType.JSON_TOO_COMPLEX, ProblemType.JSON_TOO_COMPLEX.defaultDetail());
             }
             if (t instanceof ContentLengthExceededException) {
-                return new String[]{"request_too_large", "The request body is larger than allowed."};
+                return problem(status, ProblemType.REQUEST_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE.defaultDetail());
             }
             if (t instanceof JsonSyntaxException || t instanceof JsonProcessingException) {
-                return new String[]{"malformed_json", JsonErrors.detail(t, "The request body is not valid JSON for this endpoint.")};
+                return problem(status, ProblemType.MALFORMED_JSON, JsonErrors.detail(t, ProblemType.MALFORMED_JSON.defaultDetail()));
             }
             if (t == t.getCause()) {
                 break;
             }
         }
-        return switch (status) {
-            case NOT_FOUND -> new String[]{"not_found", "No such resource."};
-            case METHOD_NOT_ALLOWED -> new String[]{"method_not_allowed", "Method not allowed on this resource."};
-            case UNSUPPORTED_MEDIA_TYPE -> new String[]{"unsupported_media_type", "Send application/json."};
-            case NOT_ACCEPTABLE -> new String[]{"not_acceptable", "This resource answers in JSON."};
-            case REQUEST_ENTITY_TOO_LARGE -> new String[]{"request_too_large", "The request body is larger than allowed."};
-            case UNAUTHORIZED -> new String[]{"unauthorized", "Authentication is required."};
-            case FORBIDDEN -> new String[]{"forbidden", "Not allowed."};
-            case BAD_REQUEST -> new String[]{"invalid_request", "The request is malformed or misses a required part."};
-            default -> new String[]{"internal_error", status.getCode() >= 500 ? "Internal error." : status.getReason()};
+        ProblemType type = switch (status) {
+            case NOT_FOUND -> ProblemType.NOT_FOUND;
+            case METHOD_NOT_ALLOWED -> ProblemType.METHOD_NOT_ALLOWED;
+            case UNSUPPORTED_MEDIA_TYPE -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case NOT_ACCEPTABLE -> ProblemType.NOT_ACCEPTABLE;
+            case REQUEST_ENTITY_TOO_LARGE -> ProblemType.REQUEST_TOO_LARGE;
+            case UNAUTHORIZED -> ProblemType.UNAUTHORIZED;
+            case FORBIDDEN -> ProblemType.FORBIDDEN;
+            case BAD_REQUEST -> ProblemType.INVALID_REQUEST;
+            default -> ProblemType.INTERNAL_ERROR;
         };
+        return problem(status, type, FRAMEWORK_DETAILS.getOrDefault(type,
+                status.getCode() >= 500 ? "Internal error." : status.getReason()));
+    }
+
+    private static ProblemException problem(HttpStatus status, ProblemType type, String detail) {
+        return new ProblemException(type, status, status.getReason(), detail, Map.of(), null);
+    }
+
+    @Override
+    public String contentType() {
+        return Problems.PROBLEM_JSON.toString();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.security.RequiresCapability;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -40,7 +41,7 @@ public class AuditController {
         tenants.requireKnown(tenant);
         int size = limit == null ? 100 : limit;
         if (size < 1 || size > MAX_LIMIT || (afterSeq != null && afterSeq < 0)) {
-            throw ProblemException.badRequest("invalid_paging", "limit must be 1.." + MAX_LIMIT + " and after_seq >= 0.");
+            throw new ProblemException(ProblemType.INVALID_PAGING, "limit must be 1.." + MAX_LIMIT + " and after_seq >= 0.");
         }
         List<AuditEvent> page = auditLog.page(tenant, type, afterSeq == null ? 0 : afterSeq, size);
         Map<String, Object> body = new LinkedHashMap<>();

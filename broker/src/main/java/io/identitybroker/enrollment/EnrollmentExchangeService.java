@@ -6,6 +6,7 @@ import io.identitybroker.agent.AgentService;
 import io.identitybroker.agent.FailedIssuance;
 import io.identitybroker.api.JsonErrors;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.Protocol;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
@@ -84,11 +85,11 @@ public class EnrollmentExchangeService {
                 throw new IllegalArgumentException("empty body");
             }
         } catch (StreamConstraintsException e) {
-            audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, "json_too_complex"));
-            throw ProblemException.badRequest("json_too_complex", "The JSON body exceeds the nesting or size limits.");
+            audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, ProblemType.JSON_TOO_COMPLEX.code()));
+            throw new ProblemException(ProblemType.JSON_TOO_COMPLEX, "The JSON body exceeds the nesting or size limits.");
         } catch (IOException | IllegalArgumentException e) {
-            audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, "malformed_json"));
-            throw ProblemException.badRequest("malformed_json",
+            audit.appendAlone(AuditRecord.failure(FAILED, null, null, ctx, ProblemType.MALFORMED_JSON.code()));
+            throw new ProblemException(ProblemType.MALFORMED_JSON,
                     JsonErrors.detail(e, "Send a JSON object with the string fields 'token' and 'csr'."));
         }
         return exchange(request, ctx);

@@ -2,6 +2,7 @@ package io.identitybroker.enrollment;
 
 import io.identitybroker.agent.TokenAttributes;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
@@ -9,7 +10,6 @@ import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -48,17 +48,17 @@ public class EnrollmentTokenService {
     public Issued issue(String tenantId, EnrollmentTokenRequest request, RequestContext ctx) {
         Tenant tenant = tenants.require(tenantId);
         if (!tenant.isActive()) {
-            throw new ProblemException(HttpStatus.CONFLICT, "tenant_suspended", "Conflict",
+            throw new ProblemException(ProblemType.TENANT_SUSPENDED,
                     "The tenant is suspended; its tokens could not be redeemed.");
         }
         Duration ttl = request.ttlSeconds() == null ? properties.getDefaultTokenTtl() : Duration.ofSeconds(request.ttlSeconds());
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(properties.getMaxTokenTtl()) > 0) {
-            throw ProblemException.badRequest("invalid_enrollment_token_request",
+            throw new ProblemException(ProblemType.INVALID_ENROLLMENT_TOKEN_REQUEST,
                     "ttl_seconds must be 1.." + properties.getMaxTokenTtl().toSeconds() + ".");
         }
         int maxUses = request.maxUses() == null ? 1 : request.maxUses();
         if (maxUses < 1 || maxUses > 1000) {
-            throw ProblemException.badRequest("invalid_enrollment_token_request", "max_uses must be 1..1000.");
+            throw new ProblemException(ProblemType.INVALID_ENROLLMENT_TOKEN_REQUEST, "max_uses must be 1..1000.");
         }
         String secret = SecretTokens.generate(TOKEN_PREFIX);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -82,7 +82,7 @@ public class EnrollmentTokenService {
     public void revoke(String tenantId, String tokenId, RequestContext ctx) {
         tenants.require(tenantId);
         EnrollmentToken token = tokens.findByIdAndTenantId(tokenId, tenantId)
-                .orElseThrow(() -> ProblemException.notFound("enrollment_token_not_found", "No such enrollment token."));
+                .orElseThrow(() -> new ProblemException(ProblemType.ENROLLMENT_TOKEN_NOT_FOUND, "No such enrollment token."));
         int changed = tokens.revoke(token.id(), clock.instant());
         if (changed == 1) {
             audit.append(AuditRecord.success("agent.enrollment_token.revoked", tenantId, token.id(), ctx));

@@ -2,6 +2,7 @@ package io.identitybroker.est;
 
 import io.identitybroker.api.DatabaseFailures;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -30,7 +31,7 @@ final class EstErrors {
 
     static MutableHttpResponse<String> response(ProblemException e) {
         HttpStatus status = e.status() == HttpStatus.CONFLICT ? HttpStatus.FORBIDDEN : e.status();
-        MutableHttpResponse<String> response = text(status, e.code(), estWording(e));
+        MutableHttpResponse<String> response = text(status, e.type(), estWording(e));
         e.headers().forEach(response::header);
         if (status == HttpStatus.UNAUTHORIZED && !e.headers().containsKey("WWW-Authenticate")) {
             response.header("WWW-Authenticate", REALM);
@@ -42,34 +43,35 @@ final class EstErrors {
     static MutableHttpResponse<String> unexpected(RuntimeException e, String correlationId) {
         if (e instanceof HttpStatusException status) {
             // The framework's own refusals (unsupported Content-Type or Accept, for instance) keep their status.
-            return text(status.getStatus(), "invalid_request", status.getMessage());
+            return text(status.getStatus(), ProblemType.INVALID_REQUEST, status.getMessage());
         }
         if (e instanceof ContentLengthExceededException) {
-            return text(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "request_too_large", "The request body exceeds the broker's 64 KiB limit.");
+            return text(HttpStatus.REQUEST_ENTITY_TOO_LARGE, ProblemType.REQUEST_TOO_LARGE,
+                    "The request body exceeds the broker's 64 KiB limit.");
         }
         if (DatabaseFailures.isConnectionLost(e)) {
             LOG.warn("Database unavailable on an EST request ({})", e.getClass().getSimpleName());
-            return text(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable",
+            return text(HttpStatus.SERVICE_UNAVAILABLE, ProblemType.DATABASE_UNAVAILABLE,
                     "The broker's database is unreachable; nothing was changed. Try again later.")
                     .header("Retry-After", "5");
         }
         LOG.error("Unhandled error on an EST request", e);
-        return text(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+        return text(HttpStatus.INTERNAL_SERVER_ERROR, ProblemType.INTERNAL_ERROR,
                 "The request failed; correlation id " + correlationId + " identifies it in the broker's logs.");
     }
 
     static MutableHttpResponse<String> notFound(String why) {
-        return text(HttpStatus.NOT_FOUND, "est_label_unknown", why);
+        return text(HttpStatus.NOT_FOUND, ProblemType.EST_LABEL_UNKNOWN, why);
     }
 
-    static MutableHttpResponse<String> text(HttpStatus status, String code, String why) {
+    static MutableHttpResponse<String> text(HttpStatus status, ProblemType type, String why) {
         return HttpResponse.<String>status(status).contentType(TEXT).header("Cache-Control", "no-store")
-                .body(code + ": " + why + "\n");
+                .body(type.code() + ": " + why + "\n");
     }
 
     /** The CSR policy speaks of the JSON API's PEM field; an EST client sent a base64 DER body. */
     private static String estWording(ProblemException e) {
-        if ("csr_malformed".equals(e.code()) && e.detail() != null && e.detail().contains("PEM")) {
+        if (e.type() == ProblemType.CSR_MALFORMED && e.detail() != null && e.detail().contains("PEM")) {
             return "The body must be one base64-encoded DER PKCS#10 certification request (application/pkcs10).";
         }
         return e.detail();

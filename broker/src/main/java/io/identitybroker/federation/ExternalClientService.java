@@ -2,12 +2,12 @@ package io.identitybroker.federation;
 
 import io.identitybroker.agent.TokenAttributes;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.tenant.TenantService;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -58,12 +58,12 @@ public class ExternalClientService {
             throw invalid("spiffe_id must be a SPIFFE ID, or a SPIFFE ID followed by '/*' (one more path segment).");
         }
         if (trustDomains.findById(pattern.trustDomain()).isEmpty()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "trust_domain_not_found", "Unprocessable",
+            throw new ProblemException(ProblemType.TRUST_DOMAIN_UNDECLARED,
                     "The SPIFFE ID's trust domain is not a declared foreign trust domain.");
         }
         String spiffeId = pattern.toString();
         if (clients.existsByTenantIdAndSpiffeId(tenant, spiffeId)) {
-            throw new ProblemException(HttpStatus.CONFLICT, "external_client_exists", "Conflict",
+            throw new ProblemException(ProblemType.EXTERNAL_CLIENT_EXISTS,
                     "This tenant already has an external client for this SPIFFE ID.");
         }
         String name = attribute(() -> TokenAttributes.agentName(r.name()));
@@ -111,7 +111,7 @@ public class ExternalClientService {
     public ExternalClient require(String tenant, String clientId) {
         tenants.require(tenant);
         return (isClientId(clientId) ? clients.findByIdAndTenantId(clientId, tenant) : Optional.<ExternalClient>empty())
-                .orElseThrow(() -> ProblemException.notFound("external_client_not_found", "No such external client."));
+                .orElseThrow(() -> new ProblemException(ProblemType.EXTERNAL_CLIENT_NOT_FOUND, "No such external client."));
     }
 
     /** The client a token request names, if that id is an external client's. */
@@ -158,6 +158,6 @@ public class ExternalClientService {
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_external_client", detail);
+        return new ProblemException(ProblemType.INVALID_EXTERNAL_CLIENT, detail);
     }
 }

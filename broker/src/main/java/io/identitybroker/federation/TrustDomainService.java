@@ -3,12 +3,12 @@ package io.identitybroker.federation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.pki.Pem;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -51,8 +51,7 @@ public class TrustDomainService {
             throw invalid("name must be a SPIFFE trust domain name (lowercase letters, digits, '.', '-', '_').");
         }
         if (repository.existsById(request.name())) {
-            throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_exists", "Conflict",
-                    "A trust domain with this name is declared.");
+            throw new ProblemException(ProblemType.TRUST_DOMAIN_EXISTS, "A trust domain with this name is declared.");
         }
         Instant now = now();
         TrustDomain td = validated(request.name(), request, SOURCE_API, now, now);
@@ -81,7 +80,7 @@ public class TrustDomainService {
     public void remove(String name, RequestContext ctx) {
         TrustDomain td = requireFromApi(name);
         if (repository.clientsOf(name) > 0) {
-            throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_in_use", "Conflict",
+            throw new ProblemException(ProblemType.TRUST_DOMAIN_IN_USE,
                     "External clients are registered for this trust domain; remove them first.");
         }
         repository.delete(td);
@@ -141,7 +140,7 @@ public class TrustDomainService {
     private TrustDomain requireFromApi(String name) {
         TrustDomain td = require(name);
         if (SOURCE_VAULT_KV.equals(td.source())) {
-            throw new ProblemException(HttpStatus.CONFLICT, "trust_domain_declared_in_vault", "Conflict",
+            throw new ProblemException(ProblemType.TRUST_DOMAIN_DECLARED_IN_VAULT,
                     "This trust domain is declared in Vault KV; change or remove its declaration there.");
         }
         return td;
@@ -167,7 +166,7 @@ public class TrustDomainService {
     }
 
     public TrustDomain require(String name) {
-        return find(name).orElseThrow(() -> ProblemException.notFound("trust_domain_not_found", "No such trust domain."));
+        return find(name).orElseThrow(() -> new ProblemException(ProblemType.TRUST_DOMAIN_NOT_FOUND, "No such trust domain."));
     }
 
     public TrustDomainView view(TrustDomain td) {
@@ -259,6 +258,6 @@ public class TrustDomainService {
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_trust_domain", detail);
+        return new ProblemException(ProblemType.INVALID_TRUST_DOMAIN, detail);
     }
 }

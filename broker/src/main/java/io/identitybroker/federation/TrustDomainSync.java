@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
@@ -94,7 +95,7 @@ public class TrustDomainSync implements ApplicationEventListener<ServerStartupEv
             try {
                 bundle = JSON.readValue(raw, new TypeReference<Map<String, Object>>() { });
             } catch (JsonProcessingException e) {
-                throw ProblemException.badRequest("invalid_trust_domain", "bundle is not a JSON object.");
+                throw new ProblemException(ProblemType.INVALID_TRUST_DOMAIN, "bundle is not a JSON object.");
             }
         }
         return new TrustDomainRequests.Declare(name, fields.get("profile"), fields.get("bundle_endpoint_url"),

@@ -1,8 +1,8 @@
 package io.identitybroker.mtls;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +61,8 @@ public class ClientCertificates {
                     return ProxyCertificateHeader.parse(header, value,
                             request.getHeaders().get(ProxyCertificateHeader.CLIENT_CERT_CHAIN));
                 } catch (IllegalArgumentException e) {
-                    throw new ProblemException(HttpStatus.BAD_REQUEST, "client_certificate_header_malformed",
-                            "Invalid request", "The proxy's client-certificate header cannot be read.");
+                    throw new ProblemException(ProblemType.CLIENT_CERTIFICATE_HEADER_MALFORMED,
+                            "The proxy's client-certificate header cannot be read.");
                 }
             }
             if (value != null) {

@@ -1,6 +1,5 @@
 package io.identitybroker.oauth;
 
-import io.identitybroker.agent.AgentAuthenticationException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
@@ -25,25 +24,19 @@ public class ClientAuthenticationFailures {
     }
 
     /**
-     * Records one failure in its own transaction.
+     * Records one failure in its own transaction and returns the refusal to throw: every client
+     * authentication failure at the OAuth endpoints ends here.
      *
      * @param tenant   the tenant when the client is known, else null (the system chain)
      * @param clientId the presented client id, only when it names a known client (else null, so
      *                 arbitrary input does not end up in the audit trail)
+     * @param x5tS256  the thumbprint of the certificate the caller presented (public, identifies the certificate), or null
      */
-    public void record(RequestContext ctx, String endpoint, String reason, String tenant, String clientId) {
-        record(ctx, endpoint, reason, tenant, clientId, null);
-    }
-
-    /** The same, with the thumbprint of the certificate the caller presented (public, identifies the certificate). */
-    public void record(RequestContext ctx, String endpoint, String reason, String tenant, String clientId, String x5tS256) {
+    public OAuthException refuse(RequestContext ctx, String endpoint, String reason, String tenant, String clientId,
+                                 String x5tS256, OAuthError error) {
         LOG.info("Client authentication failed at {}: {}", endpoint, reason);
         audit.appendAlone(AuditRecord.failure(EVENT, tenant, clientId, ctx, reason).with("endpoint", endpoint)
                 .with("x5t#S256", x5tS256));
-    }
-
-    /** A refusal of the agent-route mTLS checks, under its own code. */
-    public void record(RequestContext ctx, String endpoint, AgentAuthenticationException e) {
-        record(ctx, endpoint, e.code(), e.tenantId(), e.agentId(), e.presentedX5t());
+        return new OAuthException(error);
     }
 }

@@ -1,6 +1,5 @@
 package io.identitybroker.oauth;
 
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
@@ -11,7 +10,8 @@ import java.util.Optional;
  * The {@code client_credentials} grant (RFC 6749 §4.4) for a client already authenticated by
  * its certificate: checks the request's parameters and scope, then issues a token bound to the
  * certificate the client authenticated with. Client authentication itself is the caller's job
- * (the agent-route mTLS checks), so this class never sees an unauthenticated request.
+ * ({@link ClientAuthentication}), so this class never sees an unauthenticated request. Refusals
+ * are {@link OAuthException}s.
  */
 @Singleton
 public class ClientCredentialsGrant {
@@ -30,26 +30,6 @@ public class ClientCredentialsGrant {
                                       String x5tS256, Instant certificateNotAfter) {
     }
 
-    /** A refusal in RFC 6749 §5.2 terms. */
-    public static final class GrantError extends RuntimeException {
-        private final HttpStatus status;
-        private final String error;
-
-        GrantError(HttpStatus status, String error, String description) {
-            super(description, null, false, false);
-            this.status = status;
-            this.error = error;
-        }
-
-        public HttpStatus status() {
-            return status;
-        }
-
-        public String error() {
-            return error;
-        }
-    }
-
     public ClientCredentialsGrant(AccessTokenIssuer issuer) {
         this.issuer = issuer;
     }
@@ -62,14 +42,14 @@ public class ClientCredentialsGrant {
     static String requestedClientId(FormParameters form) {
         Optional<String> grantType = form.get("grant_type");
         if (grantType.isEmpty()) {
-            throw new GrantError(HttpStatus.BAD_REQUEST, "invalid_request", "grant_type is required.");
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "grant_type is required.");
         }
         if (!GRANT_TYPE.equals(grantType.get())) {
-            throw new GrantError(HttpStatus.BAD_REQUEST, "unsupported_grant_type", "Only client_credentials is supported.");
+            throw new OAuthException(OAuthErrorCode.UNSUPPORTED_GRANT_TYPE, "Only client_credentials is supported.");
         }
         // RFC 8705 §2: with tls_client_auth the client names itself; there is no secret to name it by.
         return form.get("client_id").orElseThrow(() ->
-                new GrantError(HttpStatus.BAD_REQUEST, "invalid_request", "client_id is required."));
+                new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_id is required."));
     }
 
     /** Issues the token for an authenticated client, after the scope check. */
@@ -78,7 +58,7 @@ public class ClientCredentialsGrant {
         try {
             scope = Scopes.grant(form.get("scope").orElse(null), client.allowedScopes());
         } catch (Scopes.InvalidScope e) {
-            throw new GrantError(HttpStatus.BAD_REQUEST, "invalid_scope", e.getMessage());
+            throw new OAuthException(OAuthErrorCode.INVALID_SCOPE, e.getMessage());
         }
         return issuer.issue(new AccessTokenIssuer.Grant(client.tenant(), client.clientId(), client.spiffeId(), scope,
                 client.x5tS256(), client.certificateNotAfter()));

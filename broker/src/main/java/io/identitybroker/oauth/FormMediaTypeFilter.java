@@ -12,9 +12,11 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.server.annotation.PreMatching;
 
 /**
- * Every body sent to {@code /oauth2} is {@code application/x-www-form-urlencoded} in UTF-8 (RFC 6749
- * §3.2, RFC 7662 §2.1); anything else is 415 in RFC 6749 JSON ({@code invalid_request}, with
- * {@code Cache-Control: no-store}), before routing, so OAuth clients never meet problem+json.
+ * Every body sent to the token and introspection endpoints is
+ * {@code application/x-www-form-urlencoded} in UTF-8 (RFC 6749 §3.2, RFC 7662 §2.1); anything
+ * else is 415 {@code invalid_request} in RFC 6749 JSON ({@link OAuthErrorHandler}), before
+ * routing, so that no decoder meets an unknown charset. A body sent to the other routes (which
+ * take none) is left to routing: 405 there.
  */
 @ServerFilter("/oauth2/**")
 public class FormMediaTypeFilter {
@@ -22,11 +24,11 @@ public class FormMediaTypeFilter {
     @PreMatching
     @Nullable
     public HttpResponse<?> check(HttpRequest<?> request) {
-        if (!BodyMediaType.isUnsupported(request, MediaType.APPLICATION_FORM_URLENCODED)) {
+        if (!OAuthErrorHandler.isFormRoute(request) || !BodyMediaType.isUnsupported(request, MediaType.APPLICATION_FORM_URLENCODED)) {
             return null;
         }
-        return OAuthErrors.response(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "invalid_request",
-                        "Unsupported content type: send application/x-www-form-urlencoded in UTF-8.")
+        return OAuthErrorHandler.render(OAuthError.of(OAuthErrorCode.INVALID_REQUEST, OAuthErrorHandler.SEND_FORM)
+                        .withStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE))
                 .header(CorrelationId.HEADER, CorrelationId.of(request));
     }
 }

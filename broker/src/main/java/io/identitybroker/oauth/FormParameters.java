@@ -44,6 +44,15 @@ final class FormParameters {
         return new FormParameters(values);
     }
 
+    /** The body's parameters; a malformed body or a repeated parameter is {@code invalid_request}. */
+    static FormParameters parseOrRefuse(String body) {
+        try {
+            return parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "The form body is malformed or repeats a parameter.");
+        }
+    }
+
     /** The parameter, empty when absent or empty (RFC 6749 §3.1: empty parameters are treated as omitted). */
     Optional<String> get(String name) {
         return Optional.ofNullable(values.get(name)).filter(v -> !v.isEmpty());

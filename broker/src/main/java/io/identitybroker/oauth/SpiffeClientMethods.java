@@ -10,7 +10,6 @@ import io.identitybroker.federation.SpiffeClientAuthenticator;
 import io.identitybroker.mtls.ClientCertificates;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.security.cert.X509Certificate;
@@ -52,7 +51,7 @@ class SpiffeClientMethods {
 
     /**
      * @return the authenticated client when the request uses a SPIFFE method, empty when it does not
-     * @throws ClientCredentialsGrant.GrantError when it does and fails
+     * @throws OAuthException when it does and fails (audited)
      */
     Optional<Authenticated> authenticate(HttpRequest<?> request, FormParameters form, String clientId, RequestContext ctx) {
         Optional<String> assertionType = form.get("client_assertion_type");
@@ -65,14 +64,12 @@ class SpiffeClientMethods {
         boolean otherMethod = request.getHeaders().contains(HttpHeaders.AUTHORIZATION) || form.get("client_secret").isPresent()
                 || (!jwt && (form.get("client_assertion").isPresent() || assertionType.isPresent()));
         if (otherMethod) {
-            failures.record(ctx, TokenController.ENDPOINT, "multiple_client_authentication_methods",
-                    client.map(ExternalClient::tenantId).orElse(null), client.map(ExternalClient::id).orElse(null));
-            throw new ClientCredentialsGrant.GrantError(HttpStatus.BAD_REQUEST, "invalid_request",
-                    "Use exactly one client authentication method (" + method + ").");
+            throw failures.refuse(ctx, ClientAuthentication.TOKEN, "multiple_client_authentication_methods",
+                    client.map(ExternalClient::tenantId).orElse(null), client.map(ExternalClient::id).orElse(null), null,
+                    OAuthError.of(OAuthErrorCode.INVALID_REQUEST, "Use exactly one client authentication method (" + method + ")."));
         }
         if (client.isEmpty()) {
-            failures.record(ctx, TokenController.ENDPOINT, "unknown_client", null, null);
-            throw invalidClient(method);
+            throw failures.refuse(ctx, ClientAuthentication.TOKEN, "unknown_client", null, null, null, invalidClient(method));
         }
         List<X509Certificate> chain = certificates.presented(request);
         ExternalPrincipal principal;
@@ -80,7 +77,7 @@ class SpiffeClientMethods {
             if (jwt) {
                 Optional<String> assertion = form.get("client_assertion");
                 if (assertion.isEmpty()) {
-                    throw new ClientCredentialsGrant.GrantError(HttpStatus.BAD_REQUEST, "invalid_request",
+                    throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
                             "client_assertion is required with this client_assertion_type.");
                 }
                 principal = authenticator.authenticateJwt(assertion.get(), client.get(), oauth.getIssuer(), chain);
@@ -88,9 +85,8 @@ class SpiffeClientMethods {
                 principal = authenticator.authenticateX509(chain, client.get());
             }
         } catch (SpiffeAuthenticationException e) {
-            failures.record(ctx.as("external-client:" + client.get().id()), TokenController.ENDPOINT, e.reason(),
-                    e.tenantId(), e.clientId(), e.presentedX5t());
-            throw invalidClient(method);
+            throw failures.refuse(ctx.as("external-client:" + client.get().id()), ClientAuthentication.TOKEN, e.reason(),
+                    e.tenantId(), e.clientId(), e.presentedX5t(), invalidClient(method));
         }
         ExternalClient c = principal.client();
         List<String> allowed = Arrays.stream(c.scopes().split(" ")).filter(s -> !s.isEmpty()).toList();
@@ -102,8 +98,7 @@ class SpiffeClientMethods {
     record Authenticated(ClientCredentialsGrant.AuthenticatedClient client, boolean certificateBound) {
     }
 
-    private static ClientCredentialsGrant.GrantError invalidClient(String method) {
-        return new ClientCredentialsGrant.GrantError(HttpStatus.UNAUTHORIZED, "invalid_client",
-                "Client authentication failed (" + method + ").");
+    private static OAuthError invalidClient(String method) {
+        return OAuthError.of(OAuthErrorCode.INVALID_CLIENT, "Client authentication failed (" + method + ").");
     }
 }

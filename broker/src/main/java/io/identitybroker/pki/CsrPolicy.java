@@ -1,5 +1,6 @@
 package io.identitybroker.pki;
 
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.crypto.Signatures;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -80,14 +81,15 @@ public final class CsrPolicy {
      */
     public static AcceptedCsr check(String pem, String spiffeId) {
         if (pem == null || pem.isBlank()) {
-            throw new CsrRejectedException("csr_malformed", "csr is required: one PEM 'CERTIFICATE REQUEST' block.");
+            throw new CsrRejectedException(ProblemType.CSR_MALFORMED, "csr is required: one PEM 'CERTIFICATE REQUEST' block.");
         }
         if (pem.length() > MAX_PEM_BYTES) {
-            throw new CsrRejectedException("csr_too_large", "The CSR is larger than " + MAX_PEM_BYTES + " bytes.");
+            throw new CsrRejectedException(ProblemType.CSR_TOO_LARGE, "The CSR is larger than " + MAX_PEM_BYTES + " bytes.");
         }
         Matcher m = PEM.matcher(pem);
         if (!m.matches() || m.group(1).contains("-")) {
-            throw new CsrRejectedException("csr_malformed", "Send exactly one PEM 'CERTIFICATE REQUEST' block and nothing else.");
+            throw new CsrRejectedException(ProblemType.CSR_MALFORMED,
+                    "Send exactly one PEM 'CERTIFICATE REQUEST' block and nothing else.");
         }
         byte[] der;
         PKCS10CertificationRequest csr;
@@ -100,7 +102,7 @@ public final class CsrPolicy {
                 throw new IllegalArgumentException("not DER");
             }
         } catch (Exception e) {
-            throw new CsrRejectedException("csr_malformed", "The CSR is not a valid DER PKCS#10 request.");
+            throw new CsrRejectedException(ProblemType.CSR_MALFORMED, "The CSR is not a valid DER PKCS#10 request.");
         }
         String keyAlgorithm = checkKey(csr.getSubjectPublicKeyInfo());
         PublicKey key = checkSignature(csr);
@@ -115,7 +117,7 @@ public final class CsrPolicy {
         if (X9ObjectIdentifiers.id_ecPublicKey.equals(oid)) {
             ASN1Encodable params = alg.getParameters();
             if (!(params instanceof ASN1ObjectIdentifier curve)) {
-                throw new CsrRejectedException("csr_explicit_curve",
+                throw new CsrRejectedException(ProblemType.CSR_EXPLICIT_CURVE,
                         "EC keys must name their curve (P-256 or P-384); explicit curve parameters are refused.");
             }
             if (X9ObjectIdentifiers.prime256v1.equals(curve)) {
@@ -124,7 +126,7 @@ public final class CsrPolicy {
             if (SECObjectIdentifiers.secp384r1.equals(curve)) {
                 return "EC P-384";
             }
-            throw new CsrRejectedException("csr_unsupported_key", "Only the EC curves P-256 and P-384 are accepted.");
+            throw new CsrRejectedException(ProblemType.CSR_UNSUPPORTED_KEY, "Only the EC curves P-256 and P-384 are accepted.");
         }
         if (EdECObjectIdentifiers.id_Ed25519.equals(oid)) {
             return "Ed25519";
@@ -134,22 +136,24 @@ public final class CsrPolicy {
             try {
                 rsa = RSAPublicKey.getInstance(spki.parsePublicKey());
             } catch (Exception e) {
-                throw new CsrRejectedException("csr_malformed", "The RSA public key is malformed.");
+                throw new CsrRejectedException(ProblemType.CSR_MALFORMED, "The RSA public key is malformed.");
             }
             int bits = rsa.getModulus().bitLength();
             if (bits < 2048) {
-                throw new CsrRejectedException("csr_weak_key", "RSA keys must have at least 2048 bits; this one has " + bits + ".");
+                throw new CsrRejectedException(ProblemType.CSR_WEAK_KEY,
+                        "RSA keys must have at least 2048 bits; this one has " + bits + ".");
             }
             if (bits > 4096) {
-                throw new CsrRejectedException("csr_unsupported_key", "RSA keys may have at most 4096 bits.");
+                throw new CsrRejectedException(ProblemType.CSR_UNSUPPORTED_KEY, "RSA keys may have at most 4096 bits.");
             }
             BigInteger e = rsa.getPublicExponent();
             if (!e.testBit(0) || e.compareTo(F4) < 0) {
-                throw new CsrRejectedException("csr_weak_key", "The RSA public exponent must be odd and at least 65537.");
+                throw new CsrRejectedException(ProblemType.CSR_WEAK_KEY,
+                        "The RSA public exponent must be odd and at least 65537.");
             }
             return "RSA " + bits;
         }
-        throw new CsrRejectedException("csr_unsupported_key",
+        throw new CsrRejectedException(ProblemType.CSR_UNSUPPORTED_KEY,
                 "Accepted keys: EC P-256/P-384, Ed25519, RSA 2048-4096.");
     }
 
@@ -161,7 +165,7 @@ public final class CsrPolicy {
     private static PublicKey checkSignature(PKCS10CertificationRequest csr) {
         ASN1ObjectIdentifier algorithm = csr.getSignatureAlgorithm().getAlgorithm();
         if (!STRONG_SIGNATURES.contains(algorithm)) {
-            throw new CsrRejectedException("csr_weak_signature",
+            throw new CsrRejectedException(ProblemType.CSR_WEAK_SIGNATURE,
                     "The CSR must be signed with SHA-256 or stronger (RSA, RSA-PSS, ECDSA) or Ed25519.");
         }
         String jca = Signatures.isNative() ? NATIVE_SIGNATURES.get(algorithm) : null;
@@ -185,7 +189,8 @@ public final class CsrPolicy {
             valid = false;
         }
         if (!valid) {
-            throw new CsrRejectedException("csr_bad_signature", "The CSR's signature does not verify with its own key.");
+            throw new CsrRejectedException(ProblemType.CSR_BAD_SIGNATURE,
+                    "The CSR's signature does not verify with its own key.");
         }
         return key;
     }
@@ -202,12 +207,12 @@ public final class CsrPolicy {
             }
             extensions = Extensions.getInstance(requests[0].getAttrValues().getObjectAt(0));
         } catch (Exception e) {
-            throw new CsrRejectedException("csr_malformed", "The CSR's extension request is malformed.");
+            throw new CsrRejectedException(ProblemType.CSR_MALFORMED, "The CSR's extension request is malformed.");
         }
         BasicConstraints bc = BasicConstraints.fromExtensions(extensions);
         KeyUsage ku = KeyUsage.fromExtensions(extensions);
         if ((bc != null && bc.isCA()) || (ku != null && (ku.hasUsages(KeyUsage.keyCertSign) || ku.hasUsages(KeyUsage.cRLSign)))) {
-            throw new CsrRejectedException("csr_ca_requested", "Agent certificates cannot be CAs.");
+            throw new CsrRejectedException(ProblemType.CSR_CA_REQUESTED, "Agent certificates cannot be CAs.");
         }
         GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
         if (sans != null) {
@@ -215,7 +220,7 @@ public final class CsrPolicy {
             boolean onlyOurs = names.length == 1 && names[0].getTagNo() == GeneralName.uniformResourceIdentifier
                     && spiffeId.equals(((ASN1String) names[0].getName()).getString());
             if (!onlyOurs) {
-                throw new CsrRejectedException("csr_foreign_san",
+                throw new CsrRejectedException(ProblemType.CSR_FOREIGN_SAN,
                         "The CSR may carry no SAN or exactly the SPIFFE ID the broker assigns; the broker decides the identity.");
             }
         }
@@ -226,7 +231,8 @@ public final class CsrPolicy {
             for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
                 String value = atv.getValue() instanceof ASN1String s ? s.getString() : atv.getValue().toString();
                 if (value.length() > 256 || value.codePoints().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f))) {
-                    throw new CsrRejectedException("csr_bad_subject", "The CSR subject contains control characters or overlong values.");
+                    throw new CsrRejectedException(ProblemType.CSR_BAD_SUBJECT,
+                            "The CSR subject contains control characters or overlong values.");
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.identitybroker.security;
 
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.ids.ResourceIds;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.async.publisher.Publishers;
@@ -43,11 +44,11 @@ import java.util.regex.Pattern;
 @Singleton
 public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
     static final String HIDDEN_ATTRIBUTE = "identitybroker.tenant-hidden";
-    /** Set to the problem code when an allowed request named a resource by a malformed id. */
+    /** Set to the problem type when an allowed request named a resource by a malformed id. */
     static final String NOT_FOUND_ATTRIBUTE = "identitybroker.resource-not-found";
-    /** The not-found problem code per id-carrying path variable; any other variable must be a plain segment. */
-    private static final Map<String, String> ROW_ID_VARIABLES = Map.of(
-            "agent_id", "agent_not_found", "agentId", "agent_not_found", "id", "enrollment_token_not_found");
+    /** The not-found problem type per id-carrying path variable; any other variable must be a plain segment. */
+    private static final Map<String, ProblemType> ROW_ID_VARIABLES = Map.of("agent_id", ProblemType.AGENT_NOT_FOUND,
+            "agentId", ProblemType.AGENT_NOT_FOUND, "id", ProblemType.ENROLLMENT_TOKEN_NOT_FOUND);
     /** Foreign trust domain names carry dots; they are checked by the SPIFFE trust domain rule instead. */
     private static final String TRUST_DOMAIN_VARIABLE = "name";
     private static final Pattern PLAIN_SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -81,21 +82,21 @@ public class VaultCapabilityRule implements SecurityRule<HttpRequest<?>> {
             request.setAttribute(HIDDEN_ATTRIBUTE, Boolean.TRUE);
             return Publishers.just(SecurityRuleResult.REJECTED);
         }
-        String notFound = null;
+        ProblemType notFound = null;
         for (Map.Entry<String, Object> v : variables.entrySet()) {
             String value = String.valueOf(v.getValue());
-            String code = ROW_ID_VARIABLES.get(v.getKey());
+            ProblemType code = ROW_ID_VARIABLES.get(v.getKey());
             boolean wellFormed = v.getKey().equals("tenant") || (code != null ? ResourceIds.isUuid(value)
                     : v.getKey().equals(TRUST_DOMAIN_VARIABLE) ? ResourceIds.isTrustDomain(value)
                     : PLAIN_SEGMENT.matcher(value).matches());
             if (!wellFormed) {
                 v.setValue(ResourceIds.NEVER_MINTED);
-                notFound = code != null ? code : v.getKey().equals(TRUST_DOMAIN_VARIABLE) ? "trust_domain_not_found" : "not_found";
+                notFound = code != null ? code : v.getKey().equals(TRUST_DOMAIN_VARIABLE) ? ProblemType.TRUST_DOMAIN_NOT_FOUND : ProblemType.NOT_FOUND;
             }
         }
         String path = fill(annotation.stringValue("path").orElseThrow(), variables);
         String capability = annotation.stringValue("capability").orElseThrow();
-        String malformed = notFound;
+        ProblemType malformed = notFound;
         return Mono.fromCallable(() -> {
             SecurityRuleResult result = decide(request, token, path, capability, tenant == null ? null : tenant.toString());
             if (result == SecurityRuleResult.ALLOWED && malformed != null) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.identitybroker.agent.AgentPrincipal;
 import io.identitybroker.agent.CertificateBinding;
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
@@ -14,7 +15,6 @@ import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -91,7 +91,7 @@ public class JwtSvidIssuer {
                 exp = certificateEnd.truncatedTo(ChronoUnit.SECONDS);
             }
             if (!exp.isAfter(now)) {
-                throw new ProblemException(HttpStatus.UNAUTHORIZED, "client_certificate_expired", "Unauthorized",
+                throw new ProblemException(ProblemType.CLIENT_CERTIFICATE_EXPIRED,
                         "The certificate ends within the second; rotate it first.");
             }
             String jti = UUID.randomUUID().toString();
@@ -125,10 +125,10 @@ public class JwtSvidIssuer {
     private static CertificateBinding requireBoundCertificate(AgentPrincipal principal) {
         return switch (principal.method()) {
             case BOUND_CERTIFICATE -> principal.binding();
-            case SECRET_ONLY -> throw new ProblemException(HttpStatus.UNAUTHORIZED, "client_certificate_required",
-                    "Unauthorized", "JWT-SVIDs are issued only over mutual TLS with the agent's certificate.");
-            case EXTERNAL_SVID -> throw new ProblemException(HttpStatus.FORBIDDEN, "client_certificate_not_bound",
-                    "Forbidden", "JWT-SVIDs are issued only for a certificate the broker bound to this agent.");
+            case SECRET_ONLY -> throw new ProblemException(ProblemType.CLIENT_CERTIFICATE_REQUIRED,
+                    "JWT-SVIDs are issued only over mutual TLS with the agent's certificate.");
+            case EXTERNAL_SVID -> throw new ProblemException(ProblemType.CLIENT_CERTIFICATE_NOT_BOUND,
+                    "JWT-SVIDs are issued only for a certificate the broker bound to this agent.");
         };
     }
 
@@ -140,9 +140,9 @@ public class JwtSvidIssuer {
             }
             return request;
         } catch (StreamConstraintsException e) {
-            throw ProblemException.badRequest("json_too_complex", "The JSON body exceeds the nesting or size limits.");
+            throw new ProblemException(ProblemType.JSON_TOO_COMPLEX, "The JSON body exceeds the nesting or size limits.");
         } catch (IOException e) {
-            throw ProblemException.badRequest("malformed_json",
+            throw new ProblemException(ProblemType.MALFORMED_JSON,
                     "Send a JSON object with the array 'audience' (1 to 10 strings) and optionally 'ttl_seconds'.");
         }
     }
@@ -174,6 +174,6 @@ public class JwtSvidIssuer {
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_jwt_svid_request", detail);
+        return new ProblemException(ProblemType.INVALID_JWT_SVID_REQUEST, detail);
     }
 }

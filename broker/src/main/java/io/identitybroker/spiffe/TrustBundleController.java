@@ -1,6 +1,7 @@
 package io.identitybroker.spiffe;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.ids.SpiffeId;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -37,7 +38,7 @@ public class TrustBundleController {
     @Get(value = "/{trust_domain:[^/]+}", produces = {MediaType.APPLICATION_JSON, "application/x-pem-file"})
     public HttpResponse<?> bundle(HttpRequest<?> request, @PathVariable("trust_domain") String trustDomain) {
         TrustBundle bundle = (SpiffeId.isTrustDomain(trustDomain) ? bundles.bundle(trustDomain) : java.util.Optional.<TrustBundle>empty())
-                .orElseThrow(() -> ProblemException.notFound("trust_domain_not_found",
+                .orElseThrow(() -> new ProblemException(ProblemType.TRUST_DOMAIN_NOT_FOUND,
                         "The broker has no active tenant in this trust domain."));
         if (wantsPem(request)) {
             return HttpResponse.ok(bundle.pem()).contentType(PEM).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);

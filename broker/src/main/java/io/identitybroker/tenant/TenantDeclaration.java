@@ -1,6 +1,7 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.ids.SpiffeId;
 
@@ -48,6 +49,6 @@ public record TenantDeclaration(String id, String displayName, String trustDomai
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_tenant", detail);
+        return new ProblemException(ProblemType.INVALID_TENANT, detail);
     }
 }

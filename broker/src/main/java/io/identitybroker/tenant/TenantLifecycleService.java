@@ -1,11 +1,11 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -42,7 +42,7 @@ public class TenantLifecycleService {
         TenantDeclaration d = TenantDeclaration.of(request.id(), request.displayName(), request.trustDomain(),
                 request.pkiMount(), request.pkiRole());
         if (tenants.existsById(d.id())) {
-            throw new ProblemException(HttpStatus.CONFLICT, "tenant_exists", "Conflict", "A tenant with this id exists.");
+            throw new ProblemException(ProblemType.TENANT_EXISTS, "A tenant with this id exists.");
         }
         return writer.insert(d, Boolean.TRUE.equals(request.allowDnsSan()), Tenant.SOURCE_API, ctx);
     }
@@ -51,7 +51,7 @@ public class TenantLifecycleService {
     public Tenant update(String id, TenantRequests.Update request, RequestContext ctx) {
         Tenant tenant = reads.require(id);
         if (Tenant.SOURCE_VAULT_KV.equals(tenant.source()) && request.status() != null) {
-            throw new ProblemException(HttpStatus.CONFLICT, "tenant_declared_in_vault", "Conflict",
+            throw new ProblemException(ProblemType.TENANT_DECLARED_IN_VAULT,
                     "This tenant is declared in Vault KV; change or remove its declaration there.");
         }
         TenantStatus status = tenant.status();
@@ -75,6 +75,6 @@ public class TenantLifecycleService {
     }
 
     private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("invalid_tenant", detail);
+        return new ProblemException(ProblemType.INVALID_TENANT, detail);
     }
 }

@@ -1,10 +1,10 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.pki.Thumbprints;
 import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -52,10 +52,11 @@ public class TenantPkiOwnership implements ApplicationEventListener<ServerStartu
      */
     void claim(String mount, String tenantId) {
         if (!tenantId.equals(claim("pki_mount_owners", "pki_mount", mount, tenantId))) {
-            throw conflict("pki_mount_in_use", "This PKI mount already serves another tenant; each tenant needs its own mount.");
+            throw conflict(ProblemType.PKI_MOUNT_IN_USE,
+                    "This PKI mount already serves another tenant; each tenant needs its own mount.");
         }
         if (!tenantId.equals(claim("pki_issuer_owners", "issuer_x5t_s256", issuerOf(mount), tenantId))) {
-            throw conflict("pki_issuer_in_use",
+            throw conflict(ProblemType.PKI_ISSUER_IN_USE,
                     "This PKI mount's issuing CA already issues for another tenant; each tenant needs its own issuing CA.");
         }
     }
@@ -63,8 +64,7 @@ public class TenantPkiOwnership implements ApplicationEventListener<ServerStartu
     private String issuerOf(String mount) {
         List<X509Certificate> chain = pki.caChain(mount);
         if (chain.isEmpty()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_not_found", "Unprocessable",
-                    "The PKI mount has no issuing CA.");
+            throw new ProblemException(ProblemType.PKI_ROLE_NOT_FOUND, "The PKI mount has no issuing CA.");
         }
         return Thumbprints.x5tS256(chain.get(0));
     }
@@ -98,8 +98,8 @@ public class TenantPkiOwnership implements ApplicationEventListener<ServerStartu
         });
     }
 
-    private static ProblemException conflict(String code, String detail) {
-        return new ProblemException(HttpStatus.CONFLICT, code, "Conflict", detail);
+    private static ProblemException conflict(ProblemType type, String detail) {
+        return new ProblemException(type, detail);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.pki.PkiBackend;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -60,7 +61,7 @@ public class TenantService {
     /** The tenant, or the same 404 as for a tenant the caller may not see. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Tenant require(String id) {
-        return find(id).orElseThrow(() -> ProblemException.notFound("tenant_not_found", "No such tenant."));
+        return find(id).orElseThrow(() -> new ProblemException(ProblemType.TENANT_NOT_FOUND, "No such tenant."));
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)

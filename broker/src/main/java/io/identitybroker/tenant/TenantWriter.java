@@ -1,12 +1,12 @@
 package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
 import io.identitybroker.pki.PkiBackend;
 import io.micronaut.context.event.ApplicationEventPublisher;
-import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -66,11 +66,10 @@ public class TenantWriter {
 
     /** The role must exist where the broker may sign with it, and must not let the CSR choose the identity. */
     void requireUsableRole(String mount, String role) {
-        PkiBackend.RoleSettings settings = pki.role(mount, role).orElseThrow(() -> new ProblemException(
-                HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_not_found", "Unprocessable",
+        PkiBackend.RoleSettings settings = pki.role(mount, role).orElseThrow(() -> new ProblemException(ProblemType.PKI_ROLE_NOT_FOUND,
                 "Vault has no PKI role '" + role + "' on mount '" + mount + "' that the broker may use."));
         if (settings.useCsrSans() || settings.useCsrCommonName()) {
-            throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, "pki_role_unsafe", "Unprocessable",
+            throw new ProblemException(ProblemType.PKI_ROLE_UNSAFE,
                     "The PKI role must set use_csr_sans=false and use_csr_common_name=false.");
         }
     }

@@ -165,7 +165,7 @@ class AgentCertificateChecksTest {
                 });
         AgentCertificateChecks.Decision decision = AgentCertificateChecks.decide(s.chain(), s.leaf(), s.agent(), s.tenant(),
                 s.acceptExternal(), X5T, NOW, bindings);
-        String outcome = decision instanceof AgentCertificateChecks.Refused r ? r.status().getCode() + " " + r.code()
+        String outcome = decision instanceof AgentCertificateChecks.Refused r ? r.type().status().getCode() + " " + r.type().code()
                 : "ok " + ((AgentCertificateChecks.Accepted) decision).method();
         assertEquals(expected, outcome);
 

@@ -1,6 +1,7 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.pki.SignedCertificate;
 import io.identitybroker.testing.Csrs;
 import io.identitybroker.testing.FastTest;
@@ -48,10 +49,10 @@ class FailedIssuanceTest {
                         "issued_certificate_rejected", "500 profile"),
                 row("Vault signed another SPIFFE ID", () -> profileViolation(leaf(ID.replace("acme", "globex")), KEYS),
                         "issued_certificate_rejected", "500 profile"),
-                row("a problem raised in the transaction", () -> ProblemException.badRequest("token_used", "used"),
+                row("a problem raised in the transaction", () -> new ProblemException(ProblemType.MALFORMED_JSON, "used"),
                         "binding_not_committed", "same"),
-                row("a problem caused by a lost connection", () -> new ProblemException(HttpStatus.SERVICE_UNAVAILABLE,
-                        "database_unavailable", "Unavailable", "down", Map.of(), new SQLTransientConnectionException("gone")),
+                row("a problem caused by a lost connection", () -> new ProblemException(
+                        ProblemType.DATABASE_UNAVAILABLE, "down", Map.of(), new SQLTransientConnectionException("gone")),
                         "database_unavailable", "same"),
                 row("connection lost (transient)", () -> wrapped(new SQLTransientConnectionException("gone")),
                         "database_unavailable", "same"),
@@ -72,8 +73,8 @@ class FailedIssuanceTest {
     @MethodSource("failures")
     void eachFailureHasItsReasonAndAnswer(String name, Supplier<RuntimeException> failure, String reason, String answer) {
         RuntimeException e = failure.get();
-        assertEquals(reason, FailedIssuance.reason(e));
-        RuntimeException thrown = FailedIssuance.toThrow(e, reason, ANSWER);
+        assertEquals(reason, FailedIssuance.reason(e).code());
+        RuntimeException thrown = FailedIssuance.toThrow(e, FailedIssuance.reason(e), ANSWER);
         if (answer.equals("same")) {
             assertSame(e, thrown);
             return;

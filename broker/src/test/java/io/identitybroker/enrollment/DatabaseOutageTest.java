@@ -11,8 +11,6 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,12 +22,8 @@ class DatabaseOutageTest {
     @Test
     void databaseDownFailsTheExchangeWith503BeforeVaultIsCalled(TestVault vault) throws Exception {
         Server h2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-        String db = "mem:" + UUID.randomUUID();
         try (TcpProxy proxy = new TcpProxy(h2.getPort());
-             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
-                     "datasources.default.url", "jdbc:h2:tcp://127.0.0.1:" + proxy.url().replaceAll(".*:", "") + "/" + db
-                             + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;DB_CLOSE_DELAY=-1",
-                     "datasources.default.connection-timeout", "1500"))) {
+             BrokerInstance broker = BrokerInstance.start(vault, BrokerInstance.h2Through(proxy))) {
             Fixtures fixtures = new Fixtures(broker.api(), vault);
             fixtures.tenant("acme");
             var token = fixtures.token("acme", 1, 600);

@@ -1,10 +1,10 @@
 package io.identitybroker.est;
 
 import io.identitybroker.api.ProblemException;
+import io.identitybroker.api.ProblemType;
 import io.identitybroker.enrollment.InvalidEnrollmentTokenException;
 import io.identitybroker.testing.FastTest;
 import io.identitybroker.vault.VaultUnavailableException;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +27,9 @@ class EstErrorsTest {
                 new Case(new RuntimeException(new SQLTransientConnectionException("gone")), 503,
                         "database_unavailable: The broker's database is unreachable; nothing was changed. Try again later.\n", "5"),
                 new Case(new InvalidEnrollmentTokenException(), 401, "invalid_enrollment_token: The enrollment token is not valid.\n", null),
-                new Case(new ProblemException(HttpStatus.CONFLICT, "rotation_conflict", "Conflict", "Not current."), 403,
+                new Case(new ProblemException(ProblemType.ROTATION_CONFLICT, "Not current."), 403,
                         "rotation_conflict: Not current.\n", null),
-                new Case(ProblemException.badRequest("csr_malformed", "Send exactly one PEM 'CERTIFICATE REQUEST' block and nothing else."), 400,
+                new Case(new ProblemException(ProblemType.CSR_MALFORMED, "Send exactly one PEM 'CERTIFICATE REQUEST' block and nothing else."), 400,
                         "csr_malformed: The body must be one base64-encoded DER PKCS#10 certification request (application/pkcs10).\n", null),
                 new Case(new IllegalStateException("bug"), 500,
                         "internal_error: The request failed; correlation id cid-1 identifies it in the broker's logs.\n", null),

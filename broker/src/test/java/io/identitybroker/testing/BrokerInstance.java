@@ -55,6 +55,17 @@ public final class BrokerInstance implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Properties for a broker whose database is a fresh in-memory H2 served by a TCP server and
+     * reached through {@code proxy} (which a test can cut), failing fast when it is cut.
+     */
+    public static Map<String, Object> h2Through(TcpProxy proxy) {
+        return Map.of("datasources.default.url", "jdbc:h2:tcp://127.0.0.1:" + proxy.url().replaceAll(".*:", "") + "/mem:"
+                        + UUID.randomUUID()
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;DB_CLOSE_DELAY=-1",
+                "datasources.default.connection-timeout", "1500");
+    }
+
     public BrokerApi api() {
         return new BrokerApi(server.getURI().toString(), vault.env("IB_ROOT_CA_FILE"));
     }
