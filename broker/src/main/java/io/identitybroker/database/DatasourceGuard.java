@@ -8,11 +8,14 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
+
 /**
- * Prepares every configured datasource before its pool opens: {@link H2Durability} (a weak H2
- * file URL is corrected, logged once; a URL that asks for delayed commits stops the start with
- * one clear line), and {@link EvictUnavailableConnections} so the pool drops connections of a
- * database that stopped serving.
+ * Prepares every configured datasource before its pool opens: for an H2 file database the pool
+ * gets its connections from {@link DurableH2DataSource}, so a commit is acknowledged only once it
+ * is in the file ({@link H2Durability}; a URL that disables H2's log or its background writer
+ * stops the start with one clear line), and {@link EvictUnavailableConnections} so the pool drops
+ * connections of a database that stopped serving.
  */
 @Singleton
 public class DatasourceGuard implements BeanCreatedEventListener<DatasourceConfiguration> {
@@ -22,19 +25,16 @@ public class DatasourceGuard implements BeanCreatedEventListener<DatasourceConfi
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
         DatasourceConfiguration config = event.getBean();
         String url = config.getUrl();
-        String durable;
         try {
-            durable = H2Durability.enforce(url);
-        } catch (IllegalArgumentException e) {
+            if (H2Durability.needsGroupCommit(url) && config.getDataSource() == null) {
+                config.setDataSource(new DurableH2DataSource(url, config.getUsername(), config.getPassword()));
+                LOG.info("Datasource '{}': H2 file database; a commit is acknowledged once H2 has written it to the file",
+                        config.getName());
+            }
+        } catch (IllegalArgumentException | SQLException e) {
             String line = "Refusing to start: datasource '" + config.getName() + "': " + e.getMessage();
             LOG.error(line);
             throw new ConfigurationException(line);
-        }
-        if (!durable.equals(url)) {
-            LOG.info("Datasource '{}': added {} to the H2 URL so that every acknowledged commit survives a process crash",
-                    config.getName(), H2Durability.SETTING);
-            config.setUrl(durable);
-            config.setJdbcUrl(durable);
         }
         if (config.getExceptionOverrideClassName() == null) {
             config.setExceptionOverrideClassName(EvictUnavailableConnections.class.getName());

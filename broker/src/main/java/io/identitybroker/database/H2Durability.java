@@ -3,43 +3,38 @@ package io.identitybroker.database;
 import java.util.Locale;
 
 /**
- * What an H2 file URL must say for a commit to survive a crash of the broker process.
+ * What an H2 URL must not say, and whether the broker must make its commits durable itself.
  * <p>
- * H2 delays writing committed transactions by {@code WRITE_DELAY} milliseconds (500 by default),
- * so a broker killed within that window forgets what it already acknowledged. With
- * {@code WRITE_DELAY=0} every commit is written to the file before it returns (into the operating
- * system's cache: it survives a process crash, not a power loss, since H2 does not fsync each
- * commit). A file URL without the setting is corrected; one that asks for a delay, or disables
- * the transaction log ({@code LOG=0}), is refused: the broker would acknowledge writes it can lose.
- * In-memory and non-H2 URLs are returned unchanged.
+ * H2 keeps a commit in memory until its next store writes the file (up to {@code WRITE_DELAY}
+ * later, 500 ms by default), so the broker acknowledges a write only after a store that started
+ * after its commit ({@link H2GroupCommit}): every H2 file or server URL gets that treatment. Two
+ * settings are refused at start: {@code LOG=0} (no transaction log) and {@code WRITE_DELAY=0},
+ * which stores every commit on its own but also stops H2's background writer, the only thing
+ * that compacts the file: it then grows by every chunk ever written (tens of KB per enrollment)
+ * until the broker stops. In-memory URLs and other databases are left alone.
  */
 public final class H2Durability {
-    static final String SETTING = "WRITE_DELAY=0";
-
     private H2Durability() {
     }
 
     /**
-     * @return {@code url}, with {@code ;WRITE_DELAY=0} appended when it is an H2 file URL without it
-     * @throws IllegalArgumentException when the URL asks H2 to delay or skip writing commits
+     * @return whether {@code url} names an H2 database whose commits must be awaited
+     * @throws IllegalArgumentException when the URL disables H2's log or its background writer
      */
-    public static String enforce(String url) {
+    public static boolean needsGroupCommit(String url) {
         if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, 8) || isInMemory(url)) {
-            return url;
+            return false;
         }
-        String writeDelay = setting(url, "WRITE_DELAY");
         String log = setting(url, "LOG");
-        if (log != null && log.equals("0")) {
+        if ("0".equals(log)) {
             throw new IllegalArgumentException("LOG=0 in the H2 URL disables H2's transaction log; remove it");
         }
-        if (writeDelay == null) {
-            return url + ";" + SETTING;
+        if ("0".equals(setting(url, "WRITE_DELAY"))) {
+            throw new IllegalArgumentException("WRITE_DELAY=0 in the H2 URL stops H2's background writer, so the"
+                    + " database file is never compacted and grows without bound; remove it (the broker waits for"
+                    + " every acknowledged commit to be written)");
         }
-        if (!writeDelay.equals("0")) {
-            throw new IllegalArgumentException("WRITE_DELAY=" + writeDelay + " in the H2 URL lets H2 acknowledge commits"
-                    + " it has not written; use WRITE_DELAY=0 or leave it out");
-        }
-        return url;
+        return true;
     }
 
     private static boolean isInMemory(String url) {

@@ -16,9 +16,9 @@ import java.util.Set;
  * Answers "may this admin token do X on virtual path P" by asking Vault, caching each answer per
  * token (by its SHA-256) for {@code broker.admin.capability-cache-ttl}, at most 30 s. A Vault
  * failure propagates (the caller denies with 503); it is never turned into a cached or default
- * allow. A cached answer is used only after {@link VaultLiveness} has seen Vault up since the
- * request arrived, so a sealed or unreachable Vault fails every admin request closed, cached
- * callers included.
+ * allow. A cached answer is used only after {@link VaultLiveness} has seen Vault up in a probe that
+ * started at most {@code broker.admin.vault-liveness-max-age} (100 ms) ago, so a sealed or
+ * unreachable Vault fails every admin request closed within that time, cached callers included.
  */
 @Singleton
 public class AdminAuthorizer {
@@ -34,10 +34,12 @@ public class AdminAuthorizer {
     private final VaultLiveness liveness;
     private final ExpiringCache<String, Optional<AdminVault.TokenIdentity>> identities;
     private final ExpiringCache<Key, Set<String>> capabilities;
+    private final java.time.Duration livenessMaxAge;
 
     public AdminAuthorizer(AdminVault vault, VaultLiveness liveness, AdminSecurityProperties properties, Clock clock) {
         this.vault = vault;
         this.liveness = liveness;
+        this.livenessMaxAge = properties.getVaultLivenessMaxAge();
         this.identities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
         this.capabilities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
     }
@@ -69,7 +71,7 @@ public class AdminAuthorizer {
             }
         }
         if (missing.isEmpty()) {
-            liveness.confirm(); // every answer came from cache: Vault must still be able to answer
+            liveness.confirm(livenessMaxAge); // every answer came from cache: Vault must still be able to answer
         } else {
             Map<String, Set<String>> fetched = vault.capabilities(token, missing);
             for (String path : missing) {

@@ -7,12 +7,14 @@ import jakarta.inject.Singleton;
 /**
  * Answers "can Vault answer right now?" for decisions taken from cache: before the broker reuses a
  * cached authorization, Vault must have reported itself initialised and unsealed by a
- * {@code sys/health} call that <em>started after the request arrived</em>. A sealed, unreachable
- * or failing Vault therefore denies the very next cached decision (503), never one later.
+ * {@code sys/health} call that started at most {@code maxAge} before the caller asked (with a
+ * {@code maxAge} of zero: after it asked). A sealed, unreachable or failing Vault therefore denies
+ * every cached decision (503) from {@code maxAge} after it stopped answering at the latest.
  *
- * <p>Concurrent callers share probes: a caller waits for the next probe to start after its arrival
- * and for that probe's answer, so under load there is one probe at a time (one loopback round
- * trip), however many requests it serves. Failure: {@link VaultUnavailableException}.
+ * <p>Concurrent callers share probes: a caller without a fresh enough answer waits for the next
+ * probe to start after its arrival and for that probe's answer, so there is one probe at a time,
+ * and under load about one per {@code maxAge} rather than one per request. A probe that found
+ * Vault down is never reused: callers wait for a new one. Failure: {@link VaultUnavailableException}.
  */
 @Singleton
 public class VaultLiveness {
@@ -21,6 +23,8 @@ public class VaultLiveness {
     private long arrivals;
     private long answeredUpTo;
     private boolean lastAnswerUp;
+    private long lastUpProbeStart;
+    private boolean seenUp;
     private boolean probing;
 
     public VaultLiveness(VaultClients clients, VaultProperties properties) {
@@ -28,11 +32,15 @@ public class VaultLiveness {
         this.properties = properties;
     }
 
-    /** Returns when a probe started after this call says Vault is up. */
-    public void confirm() {
+    /** Returns when a probe started at most {@code maxAge} before this call says Vault is up. */
+    public void confirm(java.time.Duration maxAge) {
         long ticket;
         long covers;
+        long started;
         synchronized (this) {
+            if (seenUp && !maxAge.isZero() && System.nanoTime() - lastUpProbeStart <= maxAge.toNanos()) {
+                return;
+            }
             ticket = ++arrivals;
             while (true) {
                 if (answeredUpTo >= ticket) {
@@ -44,6 +52,7 @@ public class VaultLiveness {
                 if (!probing) {
                     probing = true;
                     covers = arrivals;
+                    started = System.nanoTime();
                     break;
                 }
                 try {
@@ -61,6 +70,8 @@ public class VaultLiveness {
             synchronized (this) {
                 answeredUpTo = covers;
                 lastAnswerUp = up;
+                seenUp = up;
+                lastUpProbeStart = started;
                 probing = false;
                 notifyAll();
             }

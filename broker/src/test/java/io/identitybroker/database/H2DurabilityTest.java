@@ -16,36 +16,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An H2 file URL either makes every commit durable against a process crash or the broker does not start. */
+/** An H2 file URL gets commits that are durable before they are acknowledged, or the broker does not start. */
 @ExtendWith(VaultExtension.class)
 class H2DurabilityTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "jdbc:h2:file:./data/broker;MODE=PostgreSQL   | jdbc:h2:file:./data/broker;MODE=PostgreSQL;WRITE_DELAY=0",
-            "jdbc:h2:./data/broker                        | jdbc:h2:./data/broker;WRITE_DELAY=0",
-            "jdbc:h2:file:/var/lib/ib;write_delay=0       | jdbc:h2:file:/var/lib/ib;write_delay=0",
-            "jdbc:h2:mem:x;DB_CLOSE_DELAY=-1              | jdbc:h2:mem:x;DB_CLOSE_DELAY=-1",
-            "jdbc:h2:tcp://db:9092/mem:x                  | jdbc:h2:tcp://db:9092/mem:x",
-            "jdbc:h2:tcp://db:9092/~/broker               | jdbc:h2:tcp://db:9092/~/broker;WRITE_DELAY=0",
-            "jdbc:postgresql://db:5432/ib                 | jdbc:postgresql://db:5432/ib",
+            "jdbc:h2:file:./data/broker;MODE=PostgreSQL   | true",
+            "jdbc:h2:./data/broker                        | true",
+            "jdbc:h2:file:/var/lib/ib;write_delay=500     | true",
+            "jdbc:h2:tcp://db:9092/~/broker               | true",
+            "jdbc:h2:mem:x;DB_CLOSE_DELAY=-1              | false",
+            "jdbc:h2:tcp://db:9092/mem:x                  | false",
+            "jdbc:postgresql://db:5432/ib                 | false",
     })
-    void aWeakFileUrlIsCorrectedAndOthersAreLeftAlone(String url, String expected) {
-        assertEquals(expected, H2Durability.enforce(url));
+    void everyH2FileOrServerUrlGetsGroupCommitAndOthersAreLeftAlone(String url, boolean expected) {
+        assertEquals(expected, H2Durability.needsGroupCommit(url));
     }
 
     @ParameterizedTest
-    @CsvSource({"jdbc:h2:file:./data/broker;WRITE_DELAY=500", "jdbc:h2:file:./data/broker;LOG=0"})
-    void aFileUrlThatDelaysOrSkipsCommitsIsRefused(String url) {
-        assertThrows(IllegalArgumentException.class, () -> H2Durability.enforce(url));
+    @CsvSource({"jdbc:h2:file:./data/broker;WRITE_DELAY=0", "jdbc:h2:file:./data/broker;LOG=0"})
+    void aFileUrlThatStopsTheBackgroundWriterOrTheLogIsRefused(String url) {
+        assertThrows(IllegalArgumentException.class, () -> H2Durability.needsGroupCommit(url));
     }
 
     @Test
-    void whenTheUrlAsksForAWriteDelayThenTheBrokerRefusesToStartWithOneClearLine(TestVault vault) throws Exception {
+    void whenTheUrlStopsH2sBackgroundWriterThenTheBrokerRefusesToStartWithOneClearLine(TestVault vault) throws Exception {
         Path dir = Files.createTempDirectory("broker-weak-h2-");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> BrokerProcess.start(vault, Map.of(
-                "datasources.default.url", "jdbc:h2:file:" + dir.resolve("broker") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=500")));
-        assertTrue(e.getMessage().contains("Refusing to start: datasource 'default': WRITE_DELAY=500 in the H2 URL"),
+                "datasources.default.url", "jdbc:h2:file:" + dir.resolve("broker") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0")));
+        assertTrue(e.getMessage().contains("Refusing to start: datasource 'default': WRITE_DELAY=0 in the H2 URL"),
                 e.getMessage());
     }
 }

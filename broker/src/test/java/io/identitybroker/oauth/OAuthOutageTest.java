@@ -29,7 +29,8 @@ class OAuthOutageTest {
     @Test
     void aSealedVaultIsTemporarilyUnavailableOnIntrospectionJwksAndTokenAndRecoversOnUnseal() throws InterruptedException {
         TestVault vault = TestVault.startSealable();
-        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.admin.capability-cache-ttl", "30s"))) {
+        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.admin.capability-cache-ttl", "30s",
+                "broker.admin.vault-liveness-max-age", "0s"))) {
             BrokerApi api = broker.api();
             Fixtures fixtures = new Fixtures(api, vault);
             fixtures.tenant("acme");

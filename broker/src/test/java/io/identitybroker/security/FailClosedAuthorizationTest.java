@@ -27,7 +27,8 @@ class FailClosedAuthorizationTest {
     @Test
     void aSealedVaultDeniesTheNextAdminRequestEvenWithCapabilitiesCachedAndRecoversOnUnseal() {
         TestVault vault = TestVault.startSealable();
-        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.admin.capability-cache-ttl", "30s"))) {
+        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.admin.capability-cache-ttl", "30s",
+                "broker.admin.vault-liveness-max-age", "0s"))) {
             BrokerApi api = broker.api();
             new Fixtures(api, vault).tenant("acme");
             List<String> routes = List.of("/api/v1/tenants/acme", "/api/v1/tenants", "/api/v1/tenants/acme/agents");
@@ -51,6 +52,27 @@ class FailClosedAuthorizationTest {
             for (String route : routes) {
                 assertEquals(200, api.get(route, vault.adminToken("acme")).status(), route + " after unseal");
             }
+        }
+    }
+
+    @Test
+    void withTheDefaultLivenessAgeASealedVaultDeniesEveryCachedDecisionOnceThatAgeHasPassed() throws InterruptedException {
+        TestVault vault = TestVault.startSealable();
+        try (BrokerInstance broker = BrokerInstance.start(vault, Map.of("broker.admin.capability-cache-ttl", "30s"))) {
+            BrokerApi api = broker.api();
+            new Fixtures(api, vault).tenant("acme");
+            assertEquals(200, api.get("/api/v1/tenants/acme", vault.adminToken("acme")).status());
+            assertEquals(200, api.postForm("/oauth2/introspect", "token=x", vault.platformAdminToken()).status());
+
+            vault.seal();
+            Thread.sleep(150); // the documented bound: 100 ms since the last probe that found Vault up
+            for (int i = 0; i < 20; i++) {
+                BrokerApi.Response r = api.get("/api/v1/tenants/acme", vault.adminToken("acme"));
+                assertEquals(503, r.status(), r.raw());
+                assertEquals(503, api.postForm("/oauth2/introspect", "token=x", vault.platformAdminToken()).status());
+            }
+            vault.unseal();
+            assertEquals(200, api.get("/api/v1/tenants/acme", vault.adminToken("acme")).status());
         }
     }
 

@@ -1,0 +1,80 @@
+package io.identitybroker.database;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Makes H2 commits durable before they are acknowledged, sharing the file write among concurrent
+ * committers (group commit). H2 keeps a commit in memory until its store writes a chunk to the
+ * file; {@link #awaitStored} returns only after a store that <em>started after the caller's
+ * commit</em> has finished ({@code CHECKPOINT}), so what the caller acknowledges survives a crash
+ * of the broker process. One store runs at a time and covers every commit that arrived before it
+ * started: under load one file write serves many requests instead of one write per commit (what
+ * {@code WRITE_DELAY=0} did), and H2's background writer keeps compacting the file.
+ *
+ * <p>Failure: when the store fails (a full disk), every caller it covered gets an
+ * {@link SQLException} with H2's error code and state, so the request answers 503 like any write
+ * that failed; nothing is acknowledged that was not written.
+ */
+final class H2GroupCommit {
+    private long arrivals;
+    private long storedUpTo;
+    private SQLException lastFailure;
+    private boolean storing;
+
+    /**
+     * Returns once a store that started after this call has written every earlier commit.
+     *
+     * @param own the caller's connection, used to run the store when this caller leads one
+     */
+    void awaitStored(Connection own) throws SQLException {
+        long ticket;
+        long covers;
+        synchronized (this) {
+            ticket = ++arrivals;
+            while (true) {
+                if (storedUpTo >= ticket) {
+                    if (lastFailure == null) {
+                        return;
+                    }
+                    throw copy(lastFailure);
+                }
+                if (!storing) {
+                    storing = true;
+                    covers = arrivals;
+                    break;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("Interrupted while waiting for the commit to be written", "08006", e);
+                }
+            }
+        }
+        SQLException failure = null;
+        try (Statement checkpoint = own.createStatement()) {
+            checkpoint.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new SQLException("The database could not write the commit", "08006", e);
+        } finally {
+            synchronized (this) {
+                storedUpTo = covers;
+                lastFailure = failure;
+                storing = false;
+                notifyAll();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** A follower's own exception, keeping H2's code and state so the failure maps to 503 alike. */
+    private static SQLException copy(SQLException failure) {
+        return new SQLException(failure.getMessage(), failure.getSQLState(), failure.getErrorCode(), failure);
+    }
+}

@@ -1,0 +1,122 @@
+package io.identitybroker.database;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What {@link DurableH2DataSource} promises on a real H2 file: a commit that wrote returns only
+ * after H2 stored it, and concurrent commits share stores. H2's own counter of file writes
+ * ({@code INFORMATION_SCHEMA.SETTINGS} {@code info.FILE_WRITE}) tells how many stores ran.
+ * The crash side (SIGKILL right after a 2xx) is {@code AcknowledgedWritesSurviveSigkillTest}.
+ */
+class H2GroupCommitTest {
+
+    @Test
+    void whenATransactionThatWroteCommitsThenH2HasStoredItBeforeCommitReturns() throws Exception {
+        DurableH2DataSource db = database();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            long before = fileWrites(c);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1, 'x')");
+            }
+            c.commit();
+            assertTrue(fileWrites(c) > before, "commit returned before H2 wrote the file");
+            long afterWrite = fileWrites(c);
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM t")) {
+                r.next();
+            }
+            c.commit();
+            assertEquals(afterWrite, fileWrites(c), "a read-only transaction waited for a store");
+        }
+    }
+
+    @Test
+    void whenAnAutoCommitStatementWritesThenItReturnsAfterTheStore() throws Exception {
+        DurableH2DataSource db = database();
+        try (Connection c = db.getConnection()) {
+            long before = fileWrites(c);
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?, 'x')")) {
+                p.setInt(1, 2);
+                p.executeUpdate();
+            }
+            assertTrue(fileWrites(c) > before, "an auto-commit write returned before H2 wrote the file");
+        }
+    }
+
+    @Test
+    void whenManyThreadsCommitAtOnceThenFewerStoresRunThanCommits() throws Exception {
+        DurableH2DataSource db = database();
+        int threads = 16;
+        int perThread = 50;
+        long before;
+        try (Connection c = db.getConnection()) {
+            before = fileWrites(c);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = 1000 + t * perThread;
+                done.add(pool.submit(() -> {
+                    try (Connection c = db.getConnection()) {
+                        c.setAutoCommit(false);
+                        for (int i = 0; i < perThread; i++) {
+                            try (Statement s = c.createStatement()) {
+                                s.executeUpdate("INSERT INTO t VALUES (" + (base + i) + ", 'x')");
+                            }
+                            c.commit();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (Connection c = db.getConnection()) {
+            long stores = fileWrites(c) - before;
+            assertTrue(stores < threads * perThread, stores + " stores for " + threads * perThread + " commits");
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM t")) {
+                r.next();
+                assertEquals(threads * perThread, r.getInt(1));
+            }
+        }
+    }
+
+    private static DurableH2DataSource database() throws Exception {
+        Path dir = Files.createTempDirectory("h2-group-commit-");
+        DurableH2DataSource db = new DurableH2DataSource("jdbc:h2:file:" + dir.resolve("db") + ";MODE=PostgreSQL",
+                "sa", "");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+        }
+        return db;
+    }
+
+    private static long fileWrites(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_WRITE'")) {
+            r.next();
+            return Long.parseLong(r.getString(1));
+        }
+    }
+}
