@@ -24,7 +24,7 @@ public final class H2Durability {
      * @throws IllegalArgumentException when the URL asks H2 to delay or skip writing commits
      */
     public static String enforce(String url) {
-        if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, 8) || isInMemory(url)) {
+        if (!isH2(url) || isInMemory(url)) {
             return url;
         }
         String writeDelay = setting(url, "WRITE_DELAY");
@@ -40,6 +40,16 @@ public final class H2Durability {
                     + " it has not written; use WRITE_DELAY=0 or leave it out");
         }
         return url;
+    }
+
+    /** Whether {@code url} is an H2 URL. */
+    static boolean isH2(String url) {
+        return url != null && url.regionMatches(true, 0, "jdbc:h2:", 0, 8);
+    }
+
+    /** Whether an H2 URL sets {@code MODE=PostgreSQL}, the dialect of the broker's schema and queries. */
+    static boolean postgresMode(String url) {
+        return "PostgreSQL".equalsIgnoreCase(setting(url, "MODE"));
     }
 
     private static boolean isInMemory(String url) {

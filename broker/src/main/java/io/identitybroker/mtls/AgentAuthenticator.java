@@ -57,12 +57,12 @@ public class AgentAuthenticator {
     private final TrustAnchors anchors;
     private final AgentService agents;
     private final TenantService tenants;
-    private final MtlsProperties properties;
+    private final MtlsConfiguration properties;
     private final Clock clock;
     private final MeterRegistry metrics;
 
     public AgentAuthenticator(ClientCertificates certificates, TrustAnchors anchors, AgentService agents,
-                              TenantService tenants, MtlsProperties properties, Clock clock, MeterRegistry metrics) {
+                              TenantService tenants, MtlsConfiguration properties, Clock clock, MeterRegistry metrics) {
         this.certificates = certificates;
         this.anchors = anchors;
         this.agents = agents;

@@ -38,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class TrustAnchors {
+    /** The schedule: {@code broker.agent.mtls.anchor-refresh} with its default. */
+    private static final String INTERVAL = "${" + MtlsConfigurationProperties.PREFIX + ".anchor-refresh:" + MtlsConfigurationProperties.DEFAULT_ANCHOR_REFRESH + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TrustAnchors.class);
 
     /** One anchor certificate and who it vouches for. */
@@ -46,12 +48,12 @@ public class TrustAnchors {
 
     private final PkiBackend pki;
     private final TenantService tenants;
-    private final MtlsProperties properties;
+    private final MtlsConfiguration properties;
     /** tenant id -> its issuing CA; only active tenants. */
     private final Map<String, X509Certificate> byTenant = new ConcurrentHashMap<>();
     private volatile List<X509Certificate> external;
 
-    public TrustAnchors(PkiBackend pki, TenantService tenants, MtlsProperties properties) {
+    public TrustAnchors(PkiBackend pki, TenantService tenants, MtlsConfiguration properties) {
         this.pki = pki;
         this.tenants = tenants;
         this.properties = properties;
@@ -98,7 +100,7 @@ public class TrustAnchors {
         load(tenant);
     }
 
-    @Scheduled(fixedDelay = "${broker.agent.mtls.anchor-refresh:5m}", initialDelay = "${broker.agent.mtls.anchor-refresh:5m}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledRefresh() {
         refreshQuietly();
     }

@@ -35,7 +35,7 @@ public class AdminAuthorizer {
     private final ExpiringCache<String, Optional<AdminVault.TokenIdentity>> identities;
     private final ExpiringCache<Key, Set<String>> capabilities;
 
-    public AdminAuthorizer(AdminVault vault, VaultLiveness liveness, AdminSecurityProperties properties, Clock clock) {
+    public AdminAuthorizer(AdminVault vault, VaultLiveness liveness, AdminSecurityConfiguration properties, Clock clock) {
         this.vault = vault;
         this.liveness = liveness;
         this.identities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);

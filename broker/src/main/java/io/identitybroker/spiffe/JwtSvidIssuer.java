@@ -60,13 +60,13 @@ public class JwtSvidIssuer {
     }
 
     private final JwtSvidKeys keys;
-    private final JwtSvidProperties properties;
+    private final JwtSvidConfiguration properties;
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public JwtSvidIssuer(JwtSvidKeys keys, JwtSvidProperties properties, AuditLog audit, ObjectMapper json, Clock clock,
+    public JwtSvidIssuer(JwtSvidKeys keys, JwtSvidConfiguration properties, AuditLog audit, ObjectMapper json, Clock clock,
                          MeterRegistry metrics) {
         this.keys = keys;
         this.properties = properties;

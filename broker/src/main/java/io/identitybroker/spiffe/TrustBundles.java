@@ -5,7 +5,7 @@ import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantChanged;
 import io.identitybroker.tenant.TenantService;
-import io.identitybroker.vault.VaultProperties;
+import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @Singleton
 public class TrustBundles {
+    /** The schedule: {@code broker.spiffe.bundle.refresh-interval} with its default. */
+    private static final String INTERVAL = "${" + BundleConfigurationProperties.PREFIX + ".refresh-interval:" + BundleConfigurationProperties.DEFAULT_REFRESH_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TrustBundles.class);
     static final int MISS_REFRESH_SECONDS = 2;
 
@@ -55,7 +57,7 @@ public class TrustBundles {
     private final TenantService tenants;
     private final JwtSvidKeys jwtKeys;
     private final TrustBundleSequences sequences;
-    private final VaultProperties vaultProperties;
+    private final VaultConfiguration vaultProperties;
     private final Clock clock;
     /** tenant id -> its issuing chain as last read (active tenants only). */
     private final Map<String, List<X509Certificate>> chains = new ConcurrentHashMap<>();
@@ -74,7 +76,7 @@ public class TrustBundles {
     private volatile TransitKeyRing.KeySet builtWith = TransitKeyRing.KeySet.EMPTY;
 
     public TrustBundles(PkiBackend pki, TenantService tenants, JwtSvidKeys jwtKeys, TrustBundleSequences sequences,
-                        VaultProperties vaultProperties, Clock clock) {
+                        VaultConfiguration vaultProperties, Clock clock) {
         this.pki = pki;
         this.tenants = tenants;
         this.jwtKeys = jwtKeys;
@@ -116,7 +118,7 @@ public class TrustBundles {
         refreshInBackground(true);
     }
 
-    @Scheduled(fixedDelay = "${broker.spiffe.bundle.refresh-interval:60s}", initialDelay = "${broker.spiffe.bundle.refresh-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledRefresh() {
         refreshQuietly(true);
     }

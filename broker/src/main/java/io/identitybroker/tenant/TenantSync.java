@@ -33,11 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class TenantSync implements ApplicationEventListener<ServerStartupEvent> {
+    /** The schedule: {@code broker.tenants.sync-interval} with its default. */
+    private static final String INTERVAL = "${" + TenantSyncConfigurationProperties.PREFIX + ".sync-interval:" + TenantSyncConfigurationProperties.DEFAULT_SYNC_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TenantSync.class);
     private static final String ACTOR = "vault-kv-sync";
     private static final Duration MISS_BACKOFF = Duration.ofSeconds(5);
 
-    private final TenantSyncProperties properties;
+    private final TenantSyncConfiguration properties;
     private final TenantDeclarationSource declarations;
     private final TenantRepository tenants;
     private final Provider<TenantService> service;
@@ -47,7 +49,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
     /** When each unknown id was last looked up, so a stream of bad ids cannot hammer Vault. */
     private final Map<String, Instant> lastLookup = new ConcurrentHashMap<>();
 
-    public TenantSync(TenantSyncProperties properties, TenantDeclarationSource declarations, TenantRepository tenants,
+    public TenantSync(TenantSyncConfiguration properties, TenantDeclarationSource declarations, TenantRepository tenants,
                       Provider<TenantService> service, AuditLog audit, TransactionOperations<Connection> transactions,
                       Clock clock) {
         this.properties = properties;
@@ -68,7 +70,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
         scheduledSync();
     }
 
-    @Scheduled(fixedDelay = "${broker.tenants.sync-interval:60s}", initialDelay = "${broker.tenants.sync-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledSync() {
         if (!enabled()) {
             return;

@@ -1,7 +1,7 @@
 package io.identitybroker.vault;
 
 import io.identitybroker.tenant.TenantDeclarationSource;
-import io.identitybroker.tenant.TenantSyncProperties;
+import io.identitybroker.tenant.TenantSyncConfiguration;
 import jakarta.inject.Singleton;
 
 import java.util.Map;
@@ -11,9 +11,9 @@ import java.util.Optional;
 @Singleton
 public class VaultKvTenantDeclarations implements TenantDeclarationSource {
     private final VaultKvFolder folder;
-    private final TenantSyncProperties properties;
+    private final TenantSyncConfiguration properties;
 
-    public VaultKvTenantDeclarations(BrokerVault vault, TenantSyncProperties properties) {
+    public VaultKvTenantDeclarations(BrokerVault vault, TenantSyncConfiguration properties) {
         this.folder = new VaultKvFolder(vault, "tenant declaration");
         this.properties = properties;
     }

@@ -17,13 +17,13 @@ import jakarta.inject.Singleton;
 @Singleton
 public class VaultLiveness {
     private final VaultClients clients;
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
     private long arrivals;
     private long answeredUpTo;
     private boolean lastAnswerUp;
     private boolean probing;
 
-    public VaultLiveness(VaultClients clients, VaultProperties properties) {
+    public VaultLiveness(VaultClients clients, VaultConfiguration properties) {
         this.clients = clients;
         this.properties = properties;
     }

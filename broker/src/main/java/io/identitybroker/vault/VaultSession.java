@@ -30,7 +30,7 @@ public class VaultSession {
     private static final Logger LOG = LoggerFactory.getLogger(VaultSession.class);
 
     private final VaultClients clients;
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
     private final Clock clock;
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vault-token-renewer");
@@ -52,7 +52,7 @@ public class VaultSession {
     record Login(Vault client, Instant expiresAt, Duration ttl, boolean renewable) {
     }
 
-    public VaultSession(VaultClients clients, VaultProperties properties, Clock clock) {
+    public VaultSession(VaultClients clients, VaultConfiguration properties, Clock clock) {
         this.clients = clients;
         this.properties = properties;
         this.clock = clock;
