@@ -6,7 +6,9 @@ import io.identitybroker.tenant.TenantChanged;
 import io.identitybroker.tenant.TenantService;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The anchors agent certificates may chain to: each active tenant's issuing CA (the first
@@ -52,9 +55,13 @@ public class TrustAnchors {
     /** tenant id -> its issuing CA; only active tenants. */
     private final Map<String, X509Certificate> byTenant = new ConcurrentHashMap<>();
     private volatile List<X509Certificate> external;
+    /** The framework's I/O pool, for the first load. */
+    private final ExecutorService background;
 
-    public TrustAnchors(PkiBackend pki, TenantService tenants, MtlsConfiguration properties) {
+    public TrustAnchors(PkiBackend pki, TenantService tenants, MtlsConfiguration properties,
+                        @Named(TaskExecutors.IO) ExecutorService background) {
         this.pki = pki;
+        this.background = background;
         this.tenants = tenants;
         this.properties = properties;
         // A configured but unreadable CA file is a configuration error: refuse to start.
@@ -85,9 +92,7 @@ public class TrustAnchors {
     @EventListener
     void onStartup(StartupEvent event) {
         // In the background: the broker starts while Vault is down, like its Vault login.
-        Thread t = new Thread(this::refreshQuietly, "trust-anchor-load");
-        t.setDaemon(true);
-        t.start();
+        background.execute(this::refreshQuietly);
     }
 
     @EventListener

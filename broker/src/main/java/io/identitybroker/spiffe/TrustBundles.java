@@ -9,9 +9,11 @@ import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.TransactionalEventListener;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -61,11 +62,9 @@ public class TrustBundles {
     private final Clock clock;
     /** tenant id -> its issuing chain as last read (active tenants only). */
     private final Map<String, List<X509Certificate>> chains = new ConcurrentHashMap<>();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "trust-bundle-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The framework's I/O pool; {@link #refresh(boolean)} is synchronized, so refreshes never overlap. */
+    private final ExecutorService background;
+    private volatile boolean closed;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean rereadQueued = new AtomicBoolean();
     private volatile Map<String, TrustBundle> published = Map.of();
@@ -76,8 +75,9 @@ public class TrustBundles {
     private volatile TransitKeyRing.KeySet builtWith = TransitKeyRing.KeySet.EMPTY;
 
     public TrustBundles(PkiBackend pki, TenantService tenants, JwtSvidKeys jwtKeys, TrustBundleSequences sequences,
-                        VaultConfiguration vaultProperties, Clock clock) {
+                        VaultConfiguration vaultProperties, Clock clock, @Named(TaskExecutors.IO) ExecutorService background) {
         this.pki = pki;
+        this.background = background;
         this.tenants = tenants;
         this.jwtKeys = jwtKeys;
         this.sequences = sequences;
@@ -131,6 +131,9 @@ public class TrustBundles {
         if (queued.compareAndSet(false, true)) {
             background.execute(() -> {
                 queued.set(false);
+                if (closed) {
+                    return;
+                }
                 refreshQuietly(rereadQueued.getAndSet(false));
             });
         }
@@ -246,8 +249,9 @@ public class TrustBundles {
         }
     }
 
+    /** The pool is the framework's: shutting down only stops this bean from starting refreshes. */
     @PreDestroy
     void close() {
-        background.shutdownNow();
+        closed = true;
     }
 }

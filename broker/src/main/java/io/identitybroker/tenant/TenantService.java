@@ -4,6 +4,7 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.cache.ExpiringCache;
 import io.identitybroker.pki.PkiBackend;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.http.HttpStatus;
@@ -18,9 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Creating, reading and suspending tenants. */
 @Singleton
@@ -29,15 +28,15 @@ public class TenantService {
     /** How long a mount's CRL/OCSP URLs are reused: they change only when an operator rewrites config/urls. */
     private static final Duration URLS_TTL = Duration.ofMinutes(5);
 
-    private record CachedUrls(PkiBackend.PkiUrls urls, Instant until) {
-    }
+    /** Mounts whose URLs are kept; a broker has far fewer. */
+    private static final int MAX_MOUNTS = 10_000;
 
     private final TenantRepository tenants;
     private final PkiBackend pki;
     private final AuditLog audit;
     private final Clock clock;
     private final ApplicationEventPublisher<TenantChanged> events;
-    private final Map<String, CachedUrls> urls = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, PkiBackend.PkiUrls> urls;
     /** A provider: the sync also needs this service, and only some lookups need the sync. */
     private final Provider<TenantSync> sync;
     private final TenantPkiOwnership mounts;
@@ -50,6 +49,7 @@ public class TenantService {
         this.pki = pki;
         this.audit = audit;
         this.clock = clock;
+        this.urls = new ExpiringCache<>(URLS_TTL, MAX_MOUNTS, clock);
         this.events = events;
     }
 
@@ -156,18 +156,12 @@ public class TenantService {
      * Vault cannot be asked, the URLs are left out rather than failing the read.
      */
     public TenantView view(Tenant tenant) {
-        Instant now = clock.instant();
-        CachedUrls cached = urls.get(tenant.pkiMount());
-        if (cached == null || !now.isBefore(cached.until())) {
-            try {
-                cached = new CachedUrls(pki.urls(tenant.pkiMount()), now.plus(URLS_TTL));
-                urls.put(tenant.pkiMount(), cached);
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot read the PKI URLs of {}: {}", tenant.pkiMount(), e.getClass().getSimpleName());
-                return TenantView.of(tenant, PkiBackend.PkiUrls.NONE);
-            }
+        try {
+            return TenantView.of(tenant, urls.get(tenant.pkiMount(), pki::urls));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the PKI URLs of {}: {}", tenant.pkiMount(), e.getClass().getSimpleName());
+            return TenantView.of(tenant, PkiBackend.PkiUrls.NONE);
         }
-        return TenantView.of(tenant, cached.urls());
     }
 
     private static ProblemException invalid(String detail) {

@@ -4,6 +4,7 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.cache.ExpiringCache;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -21,7 +22,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps tenants declared in Vault KV in step with their declarations: new ones are created,
@@ -46,8 +46,8 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
     private final AuditLog audit;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
-    /** When each unknown id was last looked up, so a stream of bad ids cannot hammer Vault. */
-    private final Map<String, Instant> lastLookup = new ConcurrentHashMap<>();
+    /** Ids looked up within {@link #MISS_BACKOFF}, so a stream of bad ids cannot hammer Vault. */
+    private final ExpiringCache<String, Boolean> recentLookups;
 
     public TenantSync(TenantSyncConfiguration properties, TenantDeclarationSource declarations, TenantRepository tenants,
                       Provider<TenantService> service, AuditLog audit, TransactionOperations<Connection> transactions,
@@ -59,6 +59,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
+        this.recentLookups = new ExpiringCache<>(MISS_BACKOFF, 10_000, clock);
     }
 
     public boolean enabled() {
@@ -105,15 +106,10 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
 
     /** Looks one unknown id up (at most every few seconds per id). */
     void syncOne(String id) {
-        Instant now = clock.instant();
-        Instant last = lastLookup.get(id);
-        if (last != null && now.isBefore(last.plus(MISS_BACKOFF))) {
+        if (recentLookups.getIfPresent(id) != null) {
             return;
         }
-        lastLookup.put(id, now);
-        if (lastLookup.size() > 10_000) {
-            lastLookup.clear();
-        }
+        recentLookups.put(id, Boolean.TRUE);
         try {
             declarations.find(id).ifPresent(fields -> apply(id, fields, context()));
         } catch (RuntimeException e) {

@@ -3,7 +3,10 @@ package io.identitybroker.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's own Vault login. Logs in lazily (so the broker starts while Vault is down), renews
@@ -32,13 +32,12 @@ public class VaultSession {
     private final VaultClients clients;
     private final VaultConfiguration properties;
     private final Clock clock;
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vault-token-renewer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The framework's scheduler: a renewal is one short call, like every other scheduled job. */
+    private final TaskScheduler renewer;
     private volatile Login current;
     private ScheduledFuture<?> renewal;
+    /** Set at shutdown: no renewal is scheduled any more. */
+    private boolean closed;
     /** The unwrapped secret id: a wrapping token works once, so later logins reuse what it held. */
     private String unwrappedSecretId;
 
@@ -52,8 +51,10 @@ public class VaultSession {
     record Login(Vault client, Instant expiresAt, Duration ttl, boolean renewable) {
     }
 
-    public VaultSession(VaultClients clients, VaultConfiguration properties, Clock clock) {
+    public VaultSession(VaultClients clients, VaultConfiguration properties, Clock clock,
+                        @Named(TaskExecutors.SCHEDULED) TaskScheduler renewer) {
         this.clients = clients;
+        this.renewer = renewer;
         this.properties = properties;
         this.clock = clock;
     }
@@ -153,11 +154,11 @@ public class VaultSession {
         if (renewal != null) {
             renewal.cancel(false);
         }
-        if (login.ttl().isZero()) {
+        if (login.ttl().isZero() || closed) {
             return;
         }
         long delayMillis = Math.max(500, login.ttl().toMillis() * 2 / 3);
-        renewal = renewer.schedule(() -> renewOrRelogin(login), delayMillis, TimeUnit.MILLISECONDS);
+        renewal = renewer.schedule(Duration.ofMillis(delayMillis), () -> renewOrRelogin(login));
     }
 
     private void renewOrRelogin(Login login) {
@@ -197,7 +198,10 @@ public class VaultSession {
     }
 
     @PreDestroy
-    void close() {
-        renewer.shutdownNow();
+    synchronized void close() {
+        closed = true;
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
     }
 }
