@@ -63,4 +63,27 @@ public final class Settings {
             default -> throw new IllegalArgumentException("not a duration: " + text);
         };
     }
+
+    /** A duration as the configuration writes it: {@code 30s} rather than {@code PT30S}. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        long[] units = {86_400_000, 3_600_000, 60_000, 1000};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms != 0 && ms % units[i] == 0) {
+                return ms / units[i] + names[i];
+            }
+        }
+        return ms + "ms";
+    }
+
+    /**
+     * Refuses the start unless {@code lower} ≤ {@code upper}, naming the lower setting: two bounds
+     * in the wrong order would otherwise be resolved quietly by one of them winning.
+     */
+    public static void requireOrdered(String lowerProperty, Duration lower, String upperProperty, Duration upper) {
+        if (lower != null && upper != null && lower.compareTo(upper) > 0) {
+            throw new InvalidSettingException(lowerProperty, "must not exceed " + upperProperty + " (" + format(upper) + ")", lower);
+        }
+    }
 }

@@ -92,6 +92,9 @@ public final class StartupFailure {
 
     /** A value as the operator wrote it, quoted so that an empty one is visible. */
     static String shown(Object value) {
+        if (value instanceof java.time.Duration d) {
+            return "'" + Settings.format(d) + "'";
+        }
         return value == null ? "nothing" : "'" + value + "'";
     }
 }

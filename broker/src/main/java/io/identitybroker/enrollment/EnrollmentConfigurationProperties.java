@@ -4,6 +4,7 @@ import io.identitybroker.config.DurationMin;
 import io.identitybroker.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.NotNull;
 
 import java.time.Duration;
@@ -29,4 +30,10 @@ public class EnrollmentConfigurationProperties implements EnrollmentConfiguratio
     @Override
     public Duration getMaxTokenTtl() { return maxTokenTtl; }
     public void setMaxTokenTtl(Duration maxTokenTtl) { this.maxTokenTtl = maxTokenTtl; }
+
+    /** A default above the maximum would refuse every request that names no lifetime. */
+    @PostConstruct
+    void checkOrder() {
+        Settings.requireOrdered(PREFIX + ".default-token-ttl", defaultTokenTtl, PREFIX + ".max-token-ttl", maxTokenTtl);
+    }
 }

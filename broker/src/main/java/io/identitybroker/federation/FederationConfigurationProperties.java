@@ -5,6 +5,7 @@ import io.identitybroker.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
@@ -119,4 +120,12 @@ public class FederationConfigurationProperties implements FederationConfiguratio
     @Override
     public String getJwtAssertionType() { return jwtAssertionType; }
     public void setJwtAssertionType(String jwtAssertionType) { this.jwtAssertionType = jwtAssertionType; }
+
+    /** The bounds hold a peer's hint; in the wrong order, or around a default outside them, one would win quietly. */
+    @PostConstruct
+    void checkOrder() {
+        Settings.requireOrdered(PREFIX + ".min-refresh-interval", minRefreshInterval, PREFIX + ".max-refresh-interval", maxRefreshInterval);
+        Settings.requireOrdered(PREFIX + ".min-refresh-interval", minRefreshInterval, PREFIX + ".default-refresh-interval", defaultRefreshInterval);
+        Settings.requireOrdered(PREFIX + ".default-refresh-interval", defaultRefreshInterval, PREFIX + ".max-refresh-interval", maxRefreshInterval);
+    }
 }

@@ -5,6 +5,7 @@ import io.identitybroker.config.Settings;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.annotation.PostConstruct;
 import jakarta.validation.constraints.NotNull;
 
 import java.time.Duration;
@@ -49,4 +50,10 @@ public class JwtSvidConfigurationProperties implements JwtSvidConfiguration {
     @Override
     public Duration getKeyRefreshInterval() { return keyRefreshInterval; }
     public void setKeyRefreshInterval(Duration keyRefreshInterval) { this.keyRefreshInterval = keyRefreshInterval; }
+
+    /** A default above the maximum used to be cut to the maximum quietly. */
+    @PostConstruct
+    void checkOrder() {
+        Settings.requireOrdered(PREFIX + ".ttl", ttl, PREFIX + ".max-ttl", maxTtl);
+    }
 }

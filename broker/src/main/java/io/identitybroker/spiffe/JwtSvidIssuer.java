@@ -165,7 +165,7 @@ public class JwtSvidIssuer {
 
     private Duration ttl(Long ttlSeconds) {
         if (ttlSeconds == null) {
-            return properties.getTtl().compareTo(properties.getMaxTtl()) > 0 ? properties.getMaxTtl() : properties.getTtl();
+            return properties.getTtl(); // at most max-ttl: JwtSvidConfigurationProperties
         }
         if (ttlSeconds < 1 || ttlSeconds > properties.getMaxTtl().toSeconds()) {
             throw invalid("'ttl_seconds' must be between 1 and " + properties.getMaxTtl().toSeconds() + ".");
