@@ -5,6 +5,7 @@ import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantChanged;
 import io.identitybroker.tenant.TenantService;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -92,7 +93,7 @@ public class TrustAnchors {
     @EventListener
     void onStartup(StartupEvent event) {
         // In the background: the broker starts while Vault is down, like its Vault login.
-        background.execute(this::refreshQuietly);
+        background.execute(PropagatedContext.empty().wrap(this::refreshQuietly));
     }
 
     @EventListener

@@ -8,6 +8,7 @@ import io.identitybroker.tenant.TenantService;
 import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -62,7 +63,10 @@ public class TrustBundles {
     private final Clock clock;
     /** tenant id -> its issuing chain as last read (active tenants only). */
     private final Map<String, List<X509Certificate>> chains = new ConcurrentHashMap<>();
-    /** The framework's I/O pool; {@link #refresh(boolean)} is synchronized, so refreshes never overlap. */
+    /**
+     * The framework's I/O pool; {@link #refresh(boolean)} is synchronized, so refreshes never overlap.
+     * The pool carries the submitter's context along, so each task runs in an empty one instead.
+     */
     private final ExecutorService background;
     private volatile boolean closed;
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -129,13 +133,14 @@ public class TrustBundles {
             rereadQueued.set(true);
         }
         if (queued.compareAndSet(false, true)) {
-            background.execute(() -> {
+            // Outside the caller's context: a committed transaction's connection must not follow the refresh.
+            background.execute(PropagatedContext.empty().wrap(() -> {
                 queued.set(false);
                 if (closed) {
                     return;
                 }
                 refreshQuietly(rereadQueued.getAndSet(false));
-            });
+            }));
         }
     }
 

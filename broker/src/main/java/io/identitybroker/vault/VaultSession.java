@@ -3,6 +3,7 @@ package io.identitybroker.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
@@ -158,7 +159,8 @@ public class VaultSession {
             return;
         }
         long delayMillis = Math.max(500, login.ttl().toMillis() * 2 / 3);
-        renewal = renewer.schedule(Duration.ofMillis(delayMillis), () -> renewOrRelogin(login));
+        // Not in the context of the request that logged in: the renewal outlives it.
+        renewal = renewer.schedule(Duration.ofMillis(delayMillis), PropagatedContext.empty().wrap(() -> renewOrRelogin(login)));
     }
 
     private void renewOrRelogin(Login login) {
