@@ -26,7 +26,8 @@ class TlsFiles {
     private static void check(Environment environment, String property, String env) {
         String value = environment.get(property, String.class).orElse(null);
         if (value != null && value.startsWith("file:") && !Settings.readableFile(value)) {
-            throw new InvalidSettingException(property, env, "must name a readable PEM file", value.substring(5));
+            String path = value.substring(5);
+            throw new InvalidSettingException(property, env, "must name a readable PEM file", path.isBlank() ? null : path);
         }
     }
 }
