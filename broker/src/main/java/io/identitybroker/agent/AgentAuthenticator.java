@@ -4,7 +4,7 @@ import io.identitybroker.ids.ResourceIds;
 import io.identitybroker.mtls.AgentIdentity;
 import io.identitybroker.mtls.ChainValidator;
 import io.identitybroker.mtls.ClientCertificates;
-import io.identitybroker.mtls.MtlsProperties;
+import io.identitybroker.mtls.MtlsConfiguration;
 import io.identitybroker.mtls.TrustAnchors;
 import io.identitybroker.api.ProblemType;
 import io.identitybroker.pki.Thumbprints;
@@ -58,13 +58,13 @@ public class AgentAuthenticator {
     private final TrustAnchors anchors;
     private final AgentService agents;
     private final TenantService tenants;
-    private final MtlsProperties properties;
+    private final MtlsConfiguration properties;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final AgentCertificateChecks.Bindings bindings;
 
     public AgentAuthenticator(ClientCertificates certificates, TrustAnchors anchors, AgentService agents,
-                              TenantService tenants, MtlsProperties properties, Clock clock, MeterRegistry metrics) {
+                              TenantService tenants, MtlsConfiguration properties, Clock clock, MeterRegistry metrics) {
         this.certificates = certificates;
         this.anchors = anchors;
         this.agents = agents;

@@ -61,7 +61,7 @@ public class AgentLifecycleService {
     private final FailedIssuance failedIssuance;
     private final IssuanceIntents intents;
     private final CertificateRevoker revoker;
-    private final RotationProperties rotation;
+    private final RotationConfiguration rotation;
     private final TransactionOperations<Connection> transactions;
     private final ObjectMapper json;
     private final Clock clock;
@@ -88,7 +88,7 @@ public class AgentLifecycleService {
     public AgentLifecycleService(AgentRepository agents, CertificateBindingRepository bindings, AgentService agentService,
                                  TenantService tenants, PkiBackend pki, AuditLog audit, FailedIssuance failedIssuance,
                                  IssuanceIntents intents, CertificateRevoker revoker,
-                                 RotationProperties rotation, TransactionOperations<Connection> transactions,
+                                 RotationConfiguration rotation, TransactionOperations<Connection> transactions,
                                  ObjectMapper json, Clock clock) {
         this.agents = agents;
         this.bindings = bindings;

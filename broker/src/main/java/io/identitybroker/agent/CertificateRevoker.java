@@ -32,6 +32,9 @@ import java.util.UUID;
  */
 @Singleton
 public class CertificateRevoker {
+    /** The schedule: {@code broker.rotation.sweep-interval} with its default. */
+    private static final String INTERVAL = "${" + RotationConfigurationProperties.PREFIX + ".sweep-interval:"
+            + RotationConfigurationProperties.DEFAULT_SWEEP_INTERVAL + "}";
     static final String REVOKED = "agent.certificate.revoked";
     private static final Logger LOG = LoggerFactory.getLogger(CertificateRevoker.class);
     private static final Duration CLAIM = Duration.ofMinutes(2);
@@ -54,7 +57,7 @@ public class CertificateRevoker {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelay = "${broker.rotation.sweep-interval:30s}", initialDelay = "${broker.rotation.sweep-interval:30s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void sweep() {
         try {
             List<CertificateBinding> due = transactions.executeRead(s -> bindings.graceEnded(now(), BATCH));

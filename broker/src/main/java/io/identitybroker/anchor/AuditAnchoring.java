@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class AuditAnchoring {
+    /** The schedule: {@code broker.audit.anchor.interval} with its default. */
+    private static final String INTERVAL = "${" + AnchorConfigurationProperties.PREFIX + ".interval:"
+            + AnchorConfigurationProperties.DEFAULT_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(AuditAnchoring.class);
 
     private final AuditLog audit;
@@ -35,7 +38,7 @@ public class AuditAnchoring {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelay = "${broker.audit.anchor.interval:60s}", initialDelay = "${broker.audit.anchor.interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void anchorAll() {
         try {
             for (AuditChainHead head : audit.heads()) {

@@ -26,12 +26,12 @@ import java.util.Optional;
 @Singleton
 public class VaultKvChainAnchors implements ChainAnchors {
     private final BrokerVault vault;
-    private final AnchorProperties properties;
+    private final AnchorConfiguration properties;
     private final InstallationRepository installations;
     private final TransactionOperations<Connection> transactions;
     private volatile String installationId;
 
-    public VaultKvChainAnchors(BrokerVault vault, AnchorProperties properties, InstallationRepository installations,
+    public VaultKvChainAnchors(BrokerVault vault, AnchorConfiguration properties, InstallationRepository installations,
                                TransactionOperations<Connection> transactions) {
         this.vault = vault;
         this.properties = properties;

@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * released when the appending transaction completes (commit or rollback). It only thins out the
  * queue at the database: when the wait exceeds {@link #PATIENCE} the append goes on without it
  * and the row lock alone serialises, as it does between replicas.
+ * <p>
+ * Its map holds one lock per chain for the life of the broker (chains are few: one per tenant and
+ * the platform's); it is a lock table, not a cache: an entry must never expire or be evicted while
+ * a transaction holds it, so {@code cache.ExpiringCache} is the wrong tool here.
  */
 final class ChainGate {
     /** Longer than any append-to-commit should take; the database's own lock timeout still applies after it. */

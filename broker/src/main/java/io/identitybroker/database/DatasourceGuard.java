@@ -1,9 +1,10 @@
 package io.identitybroker.database;
 
+import io.identitybroker.config.InvalidSettingException;
+import io.identitybroker.config.Settings;
 import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
-import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,11 +12,13 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 
 /**
- * Prepares every configured datasource before its pool opens: for an H2 file database the pool
- * gets its connections from {@link DurableH2DataSource}, so a commit is acknowledged only once it
- * is in the file ({@link H2Durability}; a URL that disables H2's log or its background writer
- * stops the start with one clear line), and {@link EvictUnavailableConnections} so the pool drops
- * connections of a database that stopped serving.
+ * Prepares every configured datasource before its pool opens: an H2 URL without
+ * {@code MODE=PostgreSQL} stops the start (the broker's SQL is PostgreSQL's); for an H2 file
+ * database the pool gets its connections from {@link DurableH2DataSource}, so a commit is
+ * acknowledged only once it is in the file ({@link H2Durability}; a URL that disables H2's log or
+ * its background writer stops the start with one clear line); and
+ * {@link EvictUnavailableConnections} so the pool drops connections of a database that stopped
+ * serving.
  */
 @Singleton
 public class DatasourceGuard implements BeanCreatedEventListener<DatasourceConfiguration> {
@@ -25,16 +28,22 @@ public class DatasourceGuard implements BeanCreatedEventListener<DatasourceConfi
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
         DatasourceConfiguration config = event.getBean();
         String url = config.getUrl();
+        String property = "datasources." + config.getName() + ".url";
+        String env = Settings.envName(property);
+        if (H2Durability.isH2(url) && !H2Durability.postgresMode(url)) {
+            // The schema and the queries are PostgreSQL's: without the mode every request would fail.
+            throw InvalidSettingException.withoutValue(property, env, "must set MODE=PostgreSQL when it is an H2 URL");
+        }
         try {
             if (H2Durability.needsGroupCommit(url) && config.getDataSource() == null) {
                 config.setDataSource(new DurableH2DataSource(url, config.getUsername(), config.getPassword()));
                 LOG.info("Datasource '{}': H2 file database; a commit is acknowledged once H2 has written it to the file",
                         config.getName());
             }
-        } catch (IllegalArgumentException | SQLException e) {
-            String line = "Refusing to start: datasource '" + config.getName() + "': " + e.getMessage();
-            LOG.error(line);
-            throw new ConfigurationException(line);
+        } catch (IllegalArgumentException e) {
+            throw InvalidSettingException.withoutValue(property, env, "refused: " + e.getMessage());
+        } catch (SQLException e) {
+            throw InvalidSettingException.withoutValue(property, env, "has no H2 driver: " + e.getMessage());
         }
         if (config.getExceptionOverrideClassName() == null) {
             config.setExceptionOverrideClassName(EvictUnavailableConnections.class.getName());

@@ -22,7 +22,7 @@ public final class H2Durability {
      * @throws IllegalArgumentException when the URL disables H2's log or its background writer
      */
     public static boolean needsGroupCommit(String url) {
-        if (url == null || !url.regionMatches(true, 0, "jdbc:h2:", 0, 8) || isInMemory(url)) {
+        if (!isH2(url) || isInMemory(url)) {
             return false;
         }
         String log = setting(url, "LOG");
@@ -35,6 +35,16 @@ public final class H2Durability {
                     + " every acknowledged commit to be written)");
         }
         return true;
+    }
+
+    /** Whether {@code url} is an H2 URL. */
+    static boolean isH2(String url) {
+        return url != null && url.regionMatches(true, 0, "jdbc:h2:", 0, 8);
+    }
+
+    /** Whether an H2 URL sets {@code MODE=PostgreSQL}, the dialect of the broker's schema and queries. */
+    static boolean postgresMode(String url) {
+        return "PostgreSQL".equalsIgnoreCase(setting(url, "MODE"));
     }
 
     private static boolean isInMemory(String url) {

@@ -28,7 +28,7 @@ public class EnrollmentTokenService {
     private final EnrollmentTokenRepository tokens;
     private final TenantService tenants;
     private final AuditLog audit;
-    private final EnrollmentProperties properties;
+    private final EnrollmentConfiguration properties;
     private final Clock clock;
 
     /** A newly issued token with its secret, which exists only in this response. */
@@ -36,7 +36,7 @@ public class EnrollmentTokenService {
     }
 
     public EnrollmentTokenService(EnrollmentTokenRepository tokens, TenantService tenants, AuditLog audit,
-                                  EnrollmentProperties properties, Clock clock) {
+                                  EnrollmentConfiguration properties, Clock clock) {
         this.tokens = tokens;
         this.tenants = tenants;
         this.audit = audit;

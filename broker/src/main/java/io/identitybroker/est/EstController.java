@@ -63,11 +63,11 @@ public class EstController {
     private final AgentAuthenticator authenticator;
     private final TenantService tenants;
     private final EstCaCertificates caCertificates;
-    private final EstProperties properties;
+    private final EstConfiguration properties;
 
     public EstController(EnrollmentExchangeService exchange, AgentLifecycleService lifecycle,
                          AgentAuthenticator authenticator, TenantService tenants, EstCaCertificates caCertificates,
-                         EstProperties properties) {
+                         EstConfiguration properties) {
         this.exchange = exchange;
         this.lifecycle = lifecycle;
         this.authenticator = authenticator;

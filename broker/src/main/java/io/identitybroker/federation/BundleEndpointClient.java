@@ -27,10 +27,10 @@ import java.util.List;
 public class BundleEndpointClient {
     private static final int MAX_BODY = 256 * 1024;
 
-    private final FederationProperties properties;
+    private final FederationConfiguration properties;
     private final java.time.Clock clock;
 
-    public BundleEndpointClient(FederationProperties properties, java.time.Clock clock) {
+    public BundleEndpointClient(FederationConfiguration properties, java.time.Clock clock) {
         this.properties = properties;
         this.clock = clock;
     }

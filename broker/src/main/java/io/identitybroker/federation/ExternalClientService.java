@@ -34,12 +34,12 @@ public class ExternalClientService {
     private final ExternalClientRepository clients;
     private final TrustDomainRepository trustDomains;
     private final TenantService tenants;
-    private final FederationProperties properties;
+    private final FederationConfiguration properties;
     private final AuditLog audit;
     private final Clock clock;
 
     public ExternalClientService(ExternalClientRepository clients, TrustDomainRepository trustDomains, TenantService tenants,
-                                 FederationProperties properties, AuditLog audit, Clock clock) {
+                                 FederationConfiguration properties, AuditLog audit, Clock clock) {
         this.clients = clients;
         this.trustDomains = trustDomains;
         this.tenants = tenants;

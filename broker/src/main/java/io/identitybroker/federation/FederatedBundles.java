@@ -40,7 +40,7 @@ public class FederatedBundles {
 
     private final TrustDomainRepository repository;
     private final BundleEndpointClient client;
-    private final FederationProperties properties;
+    private final FederationConfiguration properties;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -63,7 +63,7 @@ public class FederatedBundles {
                          int x509Authorities, int jwtAuthorities, boolean stale) {
     }
 
-    public FederatedBundles(TrustDomainRepository repository, BundleEndpointClient client, FederationProperties properties,
+    public FederatedBundles(TrustDomainRepository repository, BundleEndpointClient client, FederationConfiguration properties,
                             Clock clock, MeterRegistry metrics) {
         this.repository = repository;
         this.client = client;

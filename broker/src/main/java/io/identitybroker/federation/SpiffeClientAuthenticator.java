@@ -2,7 +2,7 @@ package io.identitybroker.federation;
 
 import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.mtls.ForeignSvidChains;
-import io.identitybroker.mtls.MtlsProperties;
+import io.identitybroker.mtls.MtlsConfiguration;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantService;
@@ -45,12 +45,12 @@ public class SpiffeClientAuthenticator {
     private final FederatedBundles bundles;
     private final TenantService tenants;
     private final UsedAssertions used;
-    private final FederationProperties properties;
-    private final MtlsProperties mtls;
+    private final FederationConfiguration properties;
+    private final MtlsConfiguration mtls;
     private final Clock clock;
 
     public SpiffeClientAuthenticator(FederatedBundles bundles, TenantService tenants, UsedAssertions used,
-                                     FederationProperties properties, MtlsProperties mtls, Clock clock) {
+                                     FederationConfiguration properties, MtlsConfiguration mtls, Clock clock) {
         this.bundles = bundles;
         this.tenants = tenants;
         this.used = used;

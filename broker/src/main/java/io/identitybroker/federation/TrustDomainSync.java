@@ -26,16 +26,19 @@ import java.util.UUID;
  */
 @Singleton
 public class TrustDomainSync implements ApplicationEventListener<ServerStartupEvent> {
+    /** The schedule: {@code broker.federation.kv-sync-interval} with its default. */
+    private static final String INTERVAL = "${" + FederationConfigurationProperties.PREFIX + ".kv-sync-interval:"
+            + FederationConfigurationProperties.DEFAULT_KV_SYNC_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TrustDomainSync.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACTOR = "vault-kv-sync";
 
-    private final FederationProperties properties;
+    private final FederationConfiguration properties;
     private final TrustDomainDeclarationSource declarations;
     private final TrustDomainService service;
     private final TrustDomainRepository repository;
 
-    public TrustDomainSync(FederationProperties properties, TrustDomainDeclarationSource declarations,
+    public TrustDomainSync(FederationConfiguration properties, TrustDomainDeclarationSource declarations,
                            TrustDomainService service, TrustDomainRepository repository) {
         this.properties = properties;
         this.declarations = declarations;
@@ -48,7 +51,7 @@ public class TrustDomainSync implements ApplicationEventListener<ServerStartupEv
         scheduledSync();
     }
 
-    @Scheduled(fixedDelay = "${broker.federation.kv-sync-interval:60s}", initialDelay = "${broker.federation.kv-sync-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledSync() {
         if (!properties.vaultKvEnabled()) {
             return;

@@ -10,9 +10,9 @@ import java.util.Map;
 @Singleton
 public class VaultKvTrustDomainDeclarations implements TrustDomainDeclarationSource {
     private final VaultKvFolder folder;
-    private final FederationProperties properties;
+    private final FederationConfiguration properties;
 
-    public VaultKvTrustDomainDeclarations(BrokerVault vault, FederationProperties properties) {
+    public VaultKvTrustDomainDeclarations(BrokerVault vault, FederationConfiguration properties) {
         this.folder = new VaultKvFolder(vault, "trust domain declaration");
         this.properties = properties;
     }

@@ -16,9 +16,9 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class RequestHeaderTimeout implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
-    private final HttpServerProperties properties;
+    private final HttpConfiguration properties;
 
-    public RequestHeaderTimeout(HttpServerProperties properties) {
+    public RequestHeaderTimeout(HttpConfiguration properties) {
         this.properties = properties;
     }
 

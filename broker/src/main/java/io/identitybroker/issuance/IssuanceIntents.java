@@ -35,7 +35,7 @@ public class IssuanceIntents {
     private final Duration pauseAfterSign;
 
     public IssuanceIntents(IssuanceIntentRepository intents, TransactionOperations<Connection> transactions, Clock clock,
-                           IssuanceProperties properties) {
+                           IssuanceConfiguration properties) {
         this.intents = intents;
         this.transactions = transactions;
         this.clock = clock;

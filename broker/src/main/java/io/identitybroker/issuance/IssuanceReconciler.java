@@ -49,6 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Singleton
 public class IssuanceReconciler {
+    /** The schedule: {@code broker.issuance.reconcile-interval} with its default. */
+    private static final String INTERVAL = "${" + IssuanceConfigurationProperties.PREFIX + ".reconcile-interval:"
+            + IssuanceConfigurationProperties.DEFAULT_RECONCILE_INTERVAL + "}";
     static final String RECONCILED = "agent.issuance.reconciled";
     private static final Logger LOG = LoggerFactory.getLogger(IssuanceReconciler.class);
     private static final Duration CLAIM = Duration.ofMinutes(5);
@@ -61,12 +64,12 @@ public class IssuanceReconciler {
     private final AuditLog audit;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
-    private final IssuanceProperties properties;
+    private final IssuanceConfiguration properties;
     private final MeterRegistry metrics;
     private final AtomicLong open = new AtomicLong();
 
     public IssuanceReconciler(IssuanceIntentRepository intents, PkiBackend pki, AuditLog audit,
-                              TransactionOperations<Connection> transactions, Clock clock, IssuanceProperties properties,
+                              TransactionOperations<Connection> transactions, Clock clock, IssuanceConfiguration properties,
                               MeterRegistry metrics) {
         this.intents = intents;
         this.pki = pki;
@@ -79,8 +82,9 @@ public class IssuanceReconciler {
                 .description("issuance intents not yet closed, at the last reconciliation sweep").register(metrics);
     }
 
-    @Scheduled(fixedDelay = "${broker.issuance.reconcile-interval:60s}",
-            initialDelay = "${broker.issuance.reconcile-initial-delay:5s}")
+    @Scheduled(fixedDelay = INTERVAL,
+            initialDelay = "${" + IssuanceConfigurationProperties.PREFIX + ".reconcile-initial-delay:"
+                    + IssuanceConfigurationProperties.DEFAULT_RECONCILE_INITIAL_DELAY + "}")
     void sweep() {
         try {
             reconcileStale();

@@ -42,6 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class InventoryGauges {
+    /** The schedule: {@code broker.metrics.inventory-interval} with its default. */
+    private static final String INTERVAL = "${" + MetricsConfigurationProperties.PREFIX + ".inventory-interval:"
+            + MetricsConfigurationProperties.DEFAULT_INVENTORY_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(InventoryGauges.class);
     private static final Duration DAY = Duration.ofHours(24);
     private static final Duration WEEK = Duration.ofDays(7);
@@ -49,7 +52,7 @@ public class InventoryGauges {
     private final TransactionOperations<Connection> transactions;
     private final PkiBackend pki;
     private final AuditLog audit;
-    private final MetricsProperties properties;
+    private final MetricsConfiguration properties;
     private final Clock clock;
 
     private final MultiGauge agents;
@@ -62,7 +65,7 @@ public class InventoryGauges {
     private volatile double refreshedAt = Double.NaN;
 
     public InventoryGauges(TransactionOperations<Connection> transactions, PkiBackend pki, AuditLog audit,
-                           MetricsProperties properties, Clock clock, MeterRegistry registry) {
+                           MetricsConfiguration properties, Clock clock, MeterRegistry registry) {
         this.transactions = transactions;
         this.pki = pki;
         this.audit = audit;
@@ -83,7 +86,7 @@ public class InventoryGauges {
                 .description("epoch second of the last complete refresh of the inventory gauges").register(registry);
     }
 
-    @Scheduled(fixedDelay = "${broker.metrics.inventory-interval:60s}", initialDelay = "5s")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = "5s")
     public void refreshPeriodically() {
         try {
             refresh();

@@ -30,14 +30,11 @@ import java.util.Optional;
 public class ClientCertificates {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCertificates.class);
 
-    private final MtlsProperties properties;
+    private final MtlsConfiguration properties;
     private final List<CidrRange> trustedProxies;
 
-    public ClientCertificates(MtlsProperties properties) {
+    public ClientCertificates(MtlsConfiguration properties) {
         this.properties = properties;
-        if (properties.hasProxyHeader() && !ProxyCertificateHeader.supported(properties.getProxyHeader())) {
-            throw new IllegalStateException("broker.agent.mtls.proxy-header must be X-Forwarded-Client-Cert or Client-Cert");
-        }
         List<CidrRange> ranges = new ArrayList<>();
         for (String cidr : properties.getTrustedProxies()) {
             if (!cidr.isBlank()) {

@@ -29,12 +29,6 @@ final class ProxyCertificateHeader {
     private ProxyCertificateHeader() {
     }
 
-    /** Whether {@code name} is a header this class understands. */
-    static boolean supported(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.equals(XFCC) || n.equals(CLIENT_CERT);
-    }
-
     /**
      * @param header  the configured header's name
      * @param value   its value

@@ -5,8 +5,11 @@ import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantChanged;
 import io.identitybroker.tenant.TenantService;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The anchors agent certificates may chain to: each active tenant's issuing CA (the first
@@ -38,6 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class TrustAnchors {
+    /** The schedule: {@code broker.agent.mtls.anchor-refresh} with its default. */
+    private static final String INTERVAL = "${" + MtlsConfigurationProperties.PREFIX + ".anchor-refresh:"
+            + MtlsConfigurationProperties.DEFAULT_ANCHOR_REFRESH + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TrustAnchors.class);
 
     /** One anchor certificate and who it vouches for. */
@@ -46,13 +53,17 @@ public class TrustAnchors {
 
     private final PkiBackend pki;
     private final TenantService tenants;
-    private final MtlsProperties properties;
+    private final MtlsConfiguration properties;
     /** tenant id -> its issuing CA; only active tenants. */
     private final Map<String, X509Certificate> byTenant = new ConcurrentHashMap<>();
     private volatile List<X509Certificate> external;
+    /** The framework's I/O pool, for the first load. */
+    private final ExecutorService background;
 
-    public TrustAnchors(PkiBackend pki, TenantService tenants, MtlsProperties properties) {
+    public TrustAnchors(PkiBackend pki, TenantService tenants, MtlsConfiguration properties,
+                        @Named(TaskExecutors.IO) ExecutorService background) {
         this.pki = pki;
+        this.background = background;
         this.tenants = tenants;
         this.properties = properties;
         // A configured but unreadable CA file is a configuration error: refuse to start.
@@ -83,9 +94,7 @@ public class TrustAnchors {
     @EventListener
     void onStartup(StartupEvent event) {
         // In the background: the broker starts while Vault is down, like its Vault login.
-        Thread t = new Thread(this::refreshQuietly, "trust-anchor-load");
-        t.setDaemon(true);
-        t.start();
+        background.execute(PropagatedContext.empty().wrap(this::refreshQuietly));
     }
 
     @EventListener
@@ -98,7 +107,7 @@ public class TrustAnchors {
         load(tenant);
     }
 
-    @Scheduled(fixedDelay = "${broker.agent.mtls.anchor-refresh:5m}", initialDelay = "${broker.agent.mtls.anchor-refresh:5m}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledRefresh() {
         refreshQuietly();
     }

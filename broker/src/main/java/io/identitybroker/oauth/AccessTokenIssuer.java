@@ -21,7 +21,7 @@ public class AccessTokenIssuer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TokenSigner signer;
-    private final OAuthProperties properties;
+    private final OAuthConfiguration properties;
     private final Clock clock;
     private final MeterRegistry metrics;
 
@@ -40,7 +40,7 @@ public class AccessTokenIssuer {
     public record Issued(String accessToken, long expiresIn, String scope, AccessTokenClaims claims) {
     }
 
-    public AccessTokenIssuer(TokenSigner signer, OAuthProperties properties, Clock clock, MeterRegistry metrics) {
+    public AccessTokenIssuer(TokenSigner signer, OAuthConfiguration properties, Clock clock, MeterRegistry metrics) {
         this.signer = signer;
         this.properties = properties;
         this.clock = clock;

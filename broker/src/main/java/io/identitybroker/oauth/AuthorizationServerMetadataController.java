@@ -21,7 +21,7 @@ import java.util.Map;
 public class AuthorizationServerMetadataController {
     private final Map<String, Object> metadata;
 
-    public AuthorizationServerMetadataController(OAuthProperties properties, SpiffeClientMethods spiffe) {
+    public AuthorizationServerMetadataController(OAuthConfiguration properties, SpiffeClientMethods spiffe) {
         String issuer = properties.getIssuer();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);

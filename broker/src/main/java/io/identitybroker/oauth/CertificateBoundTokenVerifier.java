@@ -70,7 +70,7 @@ public final class CertificateBoundTokenVerifier {
         this.audiences = Set.copyOf(b.audiences);
         this.leeway = b.leeway;
         this.clock = b.clock;
-        this.verified = b.cacheSize > 0 ? new VerifiedTokens(b.cacheSize) : null;
+        this.verified = b.cacheSize > 0 ? new VerifiedTokens(b.cacheSize, b.leeway, b.clock) : null;
     }
 
     public static Builder builder(VerificationKeys keys) {
@@ -132,7 +132,7 @@ public final class CertificateBoundTokenVerifier {
         }
         String digest = verified == null ? null : SecretTokens.hash(token);
         if (digest != null) {
-            AccessToken hit = verified.get(digest, keys, clock.instant(), leeway);
+            AccessToken hit = verified.get(digest, keys);
             if (hit != null) {
                 return hit;
             }
@@ -144,7 +144,7 @@ public final class CertificateBoundTokenVerifier {
         checkSignature(key, parts);
         AccessToken result = checkClaims(json(parts[1]), kid);
         if (digest != null) {
-            verified.put(digest, result, key, clock.instant(), leeway);
+            verified.put(digest, result, key);
         }
         return result;
     }

@@ -16,6 +16,12 @@ import java.util.function.Function;
  * busy are gathered, for at most {@code maxWait} and {@code maxSize} items, into one call.
  * At most {@code maxConcurrentCalls} calls run at a time; the queue is bounded, and a full
  * queue refuses new work rather than growing without limit.
+ * <p>
+ * It keeps its own threads on purpose: a dispatcher that blocks on the queue for the life of the
+ * broker, and exactly {@code maxConcurrentCalls} callers, which is the bound on Vault calls in
+ * flight. The framework's pools are shared and unbounded (I/O) or shared by every schedule, so
+ * neither would hold that bound nor keep a blocked dispatcher from starving other jobs. It is a
+ * rate limiter, not a cache or a scheduler.
  *
  * @param <I> one request
  * @param <O> its result; the call returns one result per request, in order

@@ -35,7 +35,7 @@ public class IntrospectionService {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public IntrospectionService(TransitKeyRing keys, OAuthProperties properties, AgentService agents,
+    public IntrospectionService(TransitKeyRing keys, OAuthConfiguration properties, AgentService agents,
                                 ExternalClientService externalClients, Clock clock, MeterRegistry metrics) {
         // The broker is not a resource server: any audience it issued for is fine here. Tokens of
         // spiffe_jwt clients without mTLS carry no cnf; their standing is the client's registration.

@@ -4,7 +4,7 @@ import io.identitybroker.api.RequestContext;
 import io.identitybroker.federation.ExternalClient;
 import io.identitybroker.federation.ExternalClientService;
 import io.identitybroker.federation.ExternalPrincipal;
-import io.identitybroker.federation.FederationProperties;
+import io.identitybroker.federation.FederationConfiguration;
 import io.identitybroker.federation.SpiffeAuthenticationException;
 import io.identitybroker.federation.SpiffeClientAuthenticator;
 import io.identitybroker.mtls.ClientCertificates;
@@ -31,11 +31,11 @@ class SpiffeClientMethods {
     private final SpiffeClientAuthenticator authenticator;
     private final ClientCertificates certificates;
     private final ClientAuthenticationFailures failures;
-    private final FederationProperties federation;
-    private final OAuthProperties oauth;
+    private final FederationConfiguration federation;
+    private final OAuthConfiguration oauth;
 
     SpiffeClientMethods(ExternalClientService clients, SpiffeClientAuthenticator authenticator, ClientCertificates certificates,
-                        ClientAuthenticationFailures failures, FederationProperties federation, OAuthProperties oauth) {
+                        ClientAuthenticationFailures failures, FederationConfiguration federation, OAuthConfiguration oauth) {
         this.clients = clients;
         this.authenticator = authenticator;
         this.certificates = certificates;

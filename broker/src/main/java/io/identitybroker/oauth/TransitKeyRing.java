@@ -3,7 +3,7 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.vault.BrokerVault;
 import io.identitybroker.vault.VaultJson;
-import io.identitybroker.vault.VaultProperties;
+import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public class TransitKeyRing implements VerificationKeys {
+    /** The schedule: {@code broker.oauth.key-refresh-interval} with its default. */
+    private static final String INTERVAL = "${" + OAuthConfigurationProperties.PREFIX + ".key-refresh-interval:"
+            + OAuthConfigurationProperties.DEFAULT_KEY_REFRESH_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TransitKeyRing.class);
 
     /**
@@ -54,7 +57,7 @@ public class TransitKeyRing implements VerificationKeys {
 
     private final BrokerVault vault;
     private final TransitKeySettings settings;
-    private final VaultProperties vaultProperties;
+    private final VaultConfiguration vaultProperties;
     private final Clock clock;
     private final Pattern kidPattern;
     private final Counter reads;
@@ -65,13 +68,13 @@ public class TransitKeyRing implements VerificationKeys {
 
     /** The access-token key ({@code broker.oauth.transit-*}), the bean the OAuth endpoints use. */
     @Inject
-    public TransitKeyRing(BrokerVault vault, OAuthProperties properties, VaultProperties vaultProperties, Clock clock,
+    public TransitKeyRing(BrokerVault vault, OAuthConfiguration properties, VaultConfiguration vaultProperties, Clock clock,
                           MeterRegistry metrics) {
         this(vault, properties.accessTokenKey(), vaultProperties, clock, metrics);
     }
 
     /** A ring for another transit key; its owner refreshes it periodically (this is then not a scheduled bean). */
-    public TransitKeyRing(BrokerVault vault, TransitKeySettings settings, VaultProperties vaultProperties, Clock clock,
+    public TransitKeyRing(BrokerVault vault, TransitKeySettings settings, VaultConfiguration vaultProperties, Clock clock,
                           MeterRegistry metrics) {
         this.vault = vault;
         this.vaultProperties = vaultProperties;
@@ -136,7 +139,7 @@ public class TransitKeyRing implements VerificationKeys {
     }
 
     /** The periodic read; a failure keeps the previous keys and is retried at the next tick. */
-    @Scheduled(fixedDelay = "${broker.oauth.key-refresh-interval:60s}", initialDelay = "${broker.oauth.key-refresh-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     public void refreshPeriodically() {
         try {
             refresh();

@@ -8,7 +8,7 @@ import io.github.jopenlibs.vault.json.JsonObject;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.vault.BrokerVault;
 import io.identitybroker.vault.VaultJson;
-import io.identitybroker.vault.VaultProperties;
+import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -53,7 +53,7 @@ public class VaultTransitTokenSigner implements TokenSigner {
     private final BrokerVault vault;
     private final TransitKeyRing ring;
     private final TransitKeySettings settings;
-    private final VaultProperties vaultProperties;
+    private final VaultConfiguration vaultProperties;
     private final CoalescingBatcher<String, Signed> batcher;
     private final Counter calls;
     private final Counter signatures;
@@ -61,14 +61,14 @@ public class VaultTransitTokenSigner implements TokenSigner {
 
     /** The access-token signer ({@code broker.oauth.*}), the bean behind {@link TokenSigner}. */
     @Inject
-    public VaultTransitTokenSigner(BrokerVault vault, TransitKeyRing ring, OAuthProperties properties,
-                                   VaultProperties vaultProperties, MeterRegistry metrics) {
+    public VaultTransitTokenSigner(BrokerVault vault, TransitKeyRing ring, OAuthConfiguration properties,
+                                   VaultConfiguration vaultProperties, MeterRegistry metrics) {
         this(vault, ring, properties.accessTokenKey(), vaultProperties, metrics);
     }
 
     /** A signer for another transit key, with that key's own ring; its owner must {@link #close()} it. */
     public VaultTransitTokenSigner(BrokerVault vault, TransitKeyRing ring, TransitKeySettings settings,
-                                   VaultProperties vaultProperties, MeterRegistry metrics) {
+                                   VaultConfiguration vaultProperties, MeterRegistry metrics) {
         this.vault = vault;
         this.ring = ring;
         this.settings = settings;

@@ -1,5 +1,6 @@
 package io.identitybroker.security;
 
+import io.identitybroker.cache.ExpiringCache;
 import io.identitybroker.vault.AdminVault;
 import io.identitybroker.vault.VaultLiveness;
 import jakarta.inject.Singleton;
@@ -27,6 +28,9 @@ public class AdminAuthorizer {
         return "identity-broker/tenants/" + tenant;
     }
 
+    /** Entries per cache: enough for every live admin token and path; a burst beyond costs Vault lookups, not memory. */
+    private static final int MAX_CACHED = 10_000;
+
     private record Key(String tokenHash, String path) {
     }
 
@@ -36,12 +40,12 @@ public class AdminAuthorizer {
     private final ExpiringCache<Key, Set<String>> capabilities;
     private final java.time.Duration livenessMaxAge;
 
-    public AdminAuthorizer(AdminVault vault, VaultLiveness liveness, AdminSecurityProperties properties, Clock clock) {
+    public AdminAuthorizer(AdminVault vault, VaultLiveness liveness, AdminSecurityConfiguration properties, Clock clock) {
         this.vault = vault;
         this.liveness = liveness;
         this.livenessMaxAge = properties.getVaultLivenessMaxAge();
-        this.identities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
-        this.capabilities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), clock);
+        this.identities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), MAX_CACHED, clock);
+        this.capabilities = new ExpiringCache<>(properties.getCapabilityCacheTtl(), MAX_CACHED, clock);
     }
 
     public Optional<AdminVault.TokenIdentity> identify(String token) {

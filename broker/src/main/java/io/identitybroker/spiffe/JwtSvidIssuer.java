@@ -60,13 +60,13 @@ public class JwtSvidIssuer {
     }
 
     private final JwtSvidKeys keys;
-    private final JwtSvidProperties properties;
+    private final JwtSvidConfiguration properties;
     private final AuditLog audit;
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public JwtSvidIssuer(JwtSvidKeys keys, JwtSvidProperties properties, AuditLog audit, ObjectMapper json, Clock clock,
+    public JwtSvidIssuer(JwtSvidKeys keys, JwtSvidConfiguration properties, AuditLog audit, ObjectMapper json, Clock clock,
                          MeterRegistry metrics) {
         this.keys = keys;
         this.properties = properties;
@@ -165,7 +165,7 @@ public class JwtSvidIssuer {
 
     private Duration ttl(Long ttlSeconds) {
         if (ttlSeconds == null) {
-            return properties.getTtl().compareTo(properties.getMaxTtl()) > 0 ? properties.getMaxTtl() : properties.getTtl();
+            return properties.getTtl(); // at most max-ttl: JwtSvidConfigurationProperties
         }
         if (ttlSeconds < 1 || ttlSeconds > properties.getMaxTtl().toSeconds()) {
             throw invalid("'ttl_seconds' must be between 1 and " + properties.getMaxTtl().toSeconds() + ".");

@@ -1,12 +1,12 @@
 package io.identitybroker.spiffe;
 
-import io.identitybroker.oauth.OAuthProperties;
+import io.identitybroker.oauth.OAuthConfiguration;
 import io.identitybroker.oauth.TokenSigner;
 import io.identitybroker.oauth.TransitKeyRing;
 import io.identitybroker.oauth.TransitKeySettings;
 import io.identitybroker.oauth.VaultTransitTokenSigner;
 import io.identitybroker.vault.BrokerVault;
-import io.identitybroker.vault.VaultProperties;
+import io.identitybroker.vault.VaultConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -23,11 +23,14 @@ import java.time.Clock;
  */
 @Context
 public class JwtSvidKeys {
+    /** The schedule: {@code broker.jwt-svid.key-refresh-interval} with its default. */
+    private static final String INTERVAL = "${" + JwtSvidConfigurationProperties.PREFIX + ".key-refresh-interval:"
+            + JwtSvidConfigurationProperties.DEFAULT_KEY_REFRESH_INTERVAL + "}";
     private final TransitKeyRing ring;
     private final VaultTransitTokenSigner signer;
 
-    public JwtSvidKeys(BrokerVault vault, JwtSvidProperties properties, OAuthProperties oauth,
-                       VaultProperties vaultProperties, Clock clock, MeterRegistry metrics) {
+    public JwtSvidKeys(BrokerVault vault, JwtSvidConfiguration properties, OAuthConfiguration oauth,
+                       VaultConfiguration vaultProperties, Clock clock, MeterRegistry metrics) {
         TransitKeySettings settings = properties.key(oauth);
         this.ring = new TransitKeyRing(vault, settings, vaultProperties, clock, metrics);
         this.signer = new VaultTransitTokenSigner(vault, ring, settings, vaultProperties, metrics);
@@ -41,7 +44,7 @@ public class JwtSvidKeys {
         return signer;
     }
 
-    @Scheduled(fixedDelay = "${broker.jwt-svid.key-refresh-interval:60s}", initialDelay = "${broker.jwt-svid.key-refresh-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void refresh() {
         ring.refreshPeriodically();
     }

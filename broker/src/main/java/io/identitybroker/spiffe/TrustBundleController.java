@@ -28,9 +28,9 @@ public class TrustBundleController {
     private static final String CACHE_CONTROL = "public, max-age=60";
 
     private final TrustBundles bundles;
-    private final BundleProperties properties;
+    private final BundleConfiguration properties;
 
-    public TrustBundleController(TrustBundles bundles, BundleProperties properties) {
+    public TrustBundleController(TrustBundles bundles, BundleConfiguration properties) {
         this.bundles = bundles;
         this.properties = properties;
     }

@@ -5,13 +5,16 @@ import io.identitybroker.pki.PkiBackend;
 import io.identitybroker.tenant.Tenant;
 import io.identitybroker.tenant.TenantChanged;
 import io.identitybroker.tenant.TenantService;
-import io.identitybroker.vault.VaultProperties;
+import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.TransactionalEventListener;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -48,6 +50,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @Singleton
 public class TrustBundles {
+    /** The schedule: {@code broker.spiffe.bundle.refresh-interval} with its default. */
+    private static final String INTERVAL = "${" + BundleConfigurationProperties.PREFIX + ".refresh-interval:"
+            + BundleConfigurationProperties.DEFAULT_REFRESH_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TrustBundles.class);
     static final int MISS_REFRESH_SECONDS = 2;
 
@@ -55,15 +60,16 @@ public class TrustBundles {
     private final TenantService tenants;
     private final JwtSvidKeys jwtKeys;
     private final TrustBundleSequences sequences;
-    private final VaultProperties vaultProperties;
+    private final VaultConfiguration vaultProperties;
     private final Clock clock;
     /** tenant id -> its issuing chain as last read (active tenants only). */
     private final Map<String, List<X509Certificate>> chains = new ConcurrentHashMap<>();
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "trust-bundle-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * The framework's I/O pool; {@link #refresh(boolean)} is synchronized, so refreshes never overlap.
+     * The pool carries the submitter's context along, so each task runs in an empty one instead.
+     */
+    private final ExecutorService background;
+    private volatile boolean closed;
     private final AtomicBoolean queued = new AtomicBoolean();
     private final AtomicBoolean rereadQueued = new AtomicBoolean();
     private volatile Map<String, TrustBundle> published = Map.of();
@@ -74,8 +80,9 @@ public class TrustBundles {
     private volatile TransitKeyRing.KeySet builtWith = TransitKeyRing.KeySet.EMPTY;
 
     public TrustBundles(PkiBackend pki, TenantService tenants, JwtSvidKeys jwtKeys, TrustBundleSequences sequences,
-                        VaultProperties vaultProperties, Clock clock) {
+                        VaultConfiguration vaultProperties, Clock clock, @Named(TaskExecutors.IO) ExecutorService background) {
         this.pki = pki;
+        this.background = background;
         this.tenants = tenants;
         this.jwtKeys = jwtKeys;
         this.sequences = sequences;
@@ -116,7 +123,7 @@ public class TrustBundles {
         refreshInBackground(true);
     }
 
-    @Scheduled(fixedDelay = "${broker.spiffe.bundle.refresh-interval:60s}", initialDelay = "${broker.spiffe.bundle.refresh-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledRefresh() {
         refreshQuietly(true);
     }
@@ -127,10 +134,14 @@ public class TrustBundles {
             rereadQueued.set(true);
         }
         if (queued.compareAndSet(false, true)) {
-            background.execute(() -> {
+            // Outside the caller's context: a committed transaction's connection must not follow the refresh.
+            background.execute(PropagatedContext.empty().wrap(() -> {
                 queued.set(false);
+                if (closed) {
+                    return;
+                }
                 refreshQuietly(rereadQueued.getAndSet(false));
-            });
+            }));
         }
     }
 
@@ -244,8 +255,9 @@ public class TrustBundles {
         }
     }
 
+    /** The pool is the framework's: shutting down only stops this bean from starting refreshes. */
     @PreDestroy
     void close() {
-        background.shutdownNow();
+        closed = true;
     }
 }

@@ -2,6 +2,7 @@ package io.identitybroker.tenant;
 
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.ProblemType;
+import io.identitybroker.cache.ExpiringCache;
 import io.identitybroker.pki.PkiBackend;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -10,11 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read side of tenants: finding one (an unknown id declared in Vault KV is synced first, through
@@ -28,13 +26,13 @@ public class TenantService {
     /** How long a mount's CRL/OCSP URLs are reused: they change only when an operator rewrites config/urls. */
     private static final Duration URLS_TTL = Duration.ofMinutes(5);
 
-    private record CachedUrls(PkiBackend.PkiUrls urls, Instant until) {
-    }
+    /** Mounts whose URLs are kept; a broker has far fewer. */
+    private static final int MAX_MOUNTS = 10_000;
 
     private final TenantRepository tenants;
     private final PkiBackend pki;
     private final Clock clock;
-    private final Map<String, CachedUrls> urls = new ConcurrentHashMap<>();
+    private final ExpiringCache<String, PkiBackend.PkiUrls> urls;
     private final TenantSync sync;
 
     public TenantService(TenantRepository tenants, PkiBackend pki, Clock clock, TenantSync sync) {
@@ -42,6 +40,7 @@ public class TenantService {
         this.sync = sync;
         this.pki = pki;
         this.clock = clock;
+        this.urls = new ExpiringCache<>(URLS_TTL, MAX_MOUNTS, clock);
     }
 
     /** The tenant; an unknown id that is declared in Vault KV is synced first (when that source is on). */
@@ -74,17 +73,11 @@ public class TenantService {
      * Vault cannot be asked, the URLs are left out rather than failing the read.
      */
     public TenantView view(Tenant tenant) {
-        Instant now = clock.instant();
-        CachedUrls cached = urls.get(tenant.pkiMount());
-        if (cached == null || !now.isBefore(cached.until())) {
-            try {
-                cached = new CachedUrls(pki.urls(tenant.pkiMount()), now.plus(URLS_TTL));
-                urls.put(tenant.pkiMount(), cached);
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot read the PKI URLs of {}: {}", tenant.pkiMount(), e.getClass().getSimpleName());
-                return TenantView.of(tenant, PkiBackend.PkiUrls.NONE);
-            }
+        try {
+            return TenantView.of(tenant, urls.get(tenant.pkiMount(), pki::urls));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the PKI URLs of {}: {}", tenant.pkiMount(), e.getClass().getSimpleName());
+            return TenantView.of(tenant, PkiBackend.PkiUrls.NONE);
         }
-        return TenantView.of(tenant, cached.urls());
     }
 }

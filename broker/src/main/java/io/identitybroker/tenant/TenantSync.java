@@ -4,6 +4,7 @@ import io.identitybroker.api.ProblemException;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.cache.ExpiringCache;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -20,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Keeps tenants declared in Vault KV in step with their declarations: new ones are created,
@@ -32,21 +32,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class TenantSync implements ApplicationEventListener<ServerStartupEvent> {
+    /** The schedule: {@code broker.tenants.sync-interval} with its default. */
+    private static final String INTERVAL = "${" + TenantSyncConfigurationProperties.PREFIX + ".sync-interval:"
+            + TenantSyncConfigurationProperties.DEFAULT_SYNC_INTERVAL + "}";
     private static final Logger LOG = LoggerFactory.getLogger(TenantSync.class);
     private static final String ACTOR = "vault-kv-sync";
     private static final Duration MISS_BACKOFF = Duration.ofSeconds(5);
 
-    private final TenantSyncProperties properties;
+    private final TenantSyncConfiguration properties;
     private final TenantDeclarationSource declarations;
     private final TenantRepository tenants;
     private final TenantWriter writer;
     private final AuditLog audit;
     private final TransactionOperations<Connection> transactions;
     private final Clock clock;
-    /** When each unknown id was last looked up, so a stream of bad ids cannot hammer Vault. */
-    private final Map<String, Instant> lastLookup = new ConcurrentHashMap<>();
+    /** Ids looked up within {@link #MISS_BACKOFF}, so a stream of bad ids cannot hammer Vault. */
+    private final ExpiringCache<String, Boolean> recentLookups;
 
-    public TenantSync(TenantSyncProperties properties, TenantDeclarationSource declarations, TenantRepository tenants,
+    public TenantSync(TenantSyncConfiguration properties, TenantDeclarationSource declarations, TenantRepository tenants,
                       TenantWriter writer, AuditLog audit, TransactionOperations<Connection> transactions,
                       Clock clock) {
         this.properties = properties;
@@ -56,6 +59,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
         this.audit = audit;
         this.transactions = transactions;
         this.clock = clock;
+        this.recentLookups = new ExpiringCache<>(MISS_BACKOFF, 10_000, clock);
     }
 
     public boolean enabled() {
@@ -67,7 +71,7 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
         scheduledSync();
     }
 
-    @Scheduled(fixedDelay = "${broker.tenants.sync-interval:60s}", initialDelay = "${broker.tenants.sync-interval:60s}")
+    @Scheduled(fixedDelay = INTERVAL, initialDelay = INTERVAL)
     void scheduledSync() {
         if (!enabled()) {
             return;
@@ -102,15 +106,10 @@ public class TenantSync implements ApplicationEventListener<ServerStartupEvent> 
 
     /** Looks one unknown id up (at most every few seconds per id). */
     void syncOne(String id) {
-        Instant now = clock.instant();
-        Instant last = lastLookup.get(id);
-        if (last != null && now.isBefore(last.plus(MISS_BACKOFF))) {
+        if (recentLookups.getIfPresent(id) != null) {
             return;
         }
-        lastLookup.put(id, now);
-        if (lastLookup.size() > 10_000) {
-            lastLookup.clear();
-        }
+        recentLookups.put(id, Boolean.TRUE);
         try {
             declarations.find(id).ifPresent(fields -> apply(id, fields, context()));
         } catch (RuntimeException e) {

@@ -11,9 +11,9 @@ import java.util.Optional;
 @Singleton
 public class VaultKvTenantDeclarations implements TenantDeclarationSource {
     private final VaultKvFolder folder;
-    private final TenantSyncProperties properties;
+    private final TenantSyncConfiguration properties;
 
-    public VaultKvTenantDeclarations(BrokerVault vault, TenantSyncProperties properties) {
+    public VaultKvTenantDeclarations(BrokerVault vault, TenantSyncConfiguration properties) {
         this.folder = new VaultKvFolder(vault, "tenant declaration");
         this.properties = properties;
     }

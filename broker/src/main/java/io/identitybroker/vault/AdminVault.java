@@ -18,7 +18,7 @@ import java.util.Set;
 @Singleton
 public class AdminVault {
     private final VaultClients clients;
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
 
     /**
      * The facts of an admin token the broker records as the actor.
@@ -30,7 +30,7 @@ public class AdminVault {
     public record TokenIdentity(String accessor, String displayName, String entityId) {
     }
 
-    public AdminVault(VaultClients clients, VaultProperties properties) {
+    public AdminVault(VaultClients clients, VaultConfiguration properties) {
         this.clients = clients;
         this.properties = properties;
     }

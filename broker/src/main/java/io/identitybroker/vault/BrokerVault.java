@@ -12,10 +12,10 @@ import jakarta.inject.Singleton;
 @Singleton
 public class BrokerVault {
     private final VaultSession session;
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
     private final VaultMetrics metrics;
 
-    public BrokerVault(VaultSession session, VaultProperties properties, VaultMetrics metrics) {
+    public BrokerVault(VaultSession session, VaultConfiguration properties, VaultMetrics metrics) {
         this.session = session;
         this.properties = properties;
         this.metrics = metrics;

@@ -32,10 +32,10 @@ public class VaultClients {
         }
     };
 
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
     private final HttpClient httpClient;
 
-    public VaultClients(VaultProperties properties) {
+    public VaultClients(VaultConfiguration properties) {
         this.properties = properties;
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -65,12 +65,12 @@ public class VaultClients {
         }
     }
 
-    public VaultProperties properties() {
+    public VaultConfiguration properties() {
         return properties;
     }
 
     private static int seconds(Duration d) {
-        return (int) Math.max(1, d.toSeconds());
+        return (int) d.toSeconds(); // at least 1: VaultConfigurationProperties
     }
 
     private static SSLContext sslContextTrusting(Path pemBundle) {

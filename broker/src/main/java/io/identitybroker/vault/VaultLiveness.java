@@ -19,7 +19,7 @@ import jakarta.inject.Singleton;
 @Singleton
 public class VaultLiveness {
     private final VaultClients clients;
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
     private long arrivals;
     private long answeredUpTo;
     private boolean lastAnswerUp;
@@ -27,7 +27,7 @@ public class VaultLiveness {
     private boolean seenUp;
     private boolean probing;
 
-    public VaultLiveness(VaultClients clients, VaultProperties properties) {
+    public VaultLiveness(VaultClients clients, VaultConfiguration properties) {
         this.clients = clients;
         this.properties = properties;
     }

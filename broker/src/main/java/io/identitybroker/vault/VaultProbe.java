@@ -52,7 +52,8 @@ public class VaultProbe {
         return status;
     }
 
-    @Scheduled(fixedDelay = "${broker.metrics.vault-probe-interval:15s}", initialDelay = "5s")
+    @Scheduled(fixedDelay = "${" + VaultConfigurationProperties.PROBE_INTERVAL + ":" + VaultConfigurationProperties.DEFAULT_PROBE_INTERVAL + "}",
+            initialDelay = "5s")
     public void checkPeriodically() {
         check();
     }

@@ -3,7 +3,11 @@ package io.identitybroker.vault;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultException;
+import io.micronaut.core.propagation.PropagatedContext;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's own Vault login. Logs in lazily (so the broker starts while Vault is down), renews
@@ -30,15 +31,14 @@ public class VaultSession {
     private static final Logger LOG = LoggerFactory.getLogger(VaultSession.class);
 
     private final VaultClients clients;
-    private final VaultProperties properties;
+    private final VaultConfiguration properties;
     private final Clock clock;
-    private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "vault-token-renewer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** The framework's scheduler: a renewal is one short call, like every other scheduled job. */
+    private final TaskScheduler renewer;
     private volatile Login current;
     private ScheduledFuture<?> renewal;
+    /** Set at shutdown: no renewal is scheduled any more. */
+    private boolean closed;
     /** The unwrapped secret id: a wrapping token works once, so later logins reuse what it held. */
     private String unwrappedSecretId;
 
@@ -52,8 +52,10 @@ public class VaultSession {
     record Login(Vault client, Instant expiresAt, Duration ttl, boolean renewable) {
     }
 
-    public VaultSession(VaultClients clients, VaultProperties properties, Clock clock) {
+    public VaultSession(VaultClients clients, VaultConfiguration properties, Clock clock,
+                        @Named(TaskExecutors.SCHEDULED) TaskScheduler renewer) {
         this.clients = clients;
+        this.renewer = renewer;
         this.properties = properties;
         this.clock = clock;
     }
@@ -153,11 +155,12 @@ public class VaultSession {
         if (renewal != null) {
             renewal.cancel(false);
         }
-        if (login.ttl().isZero()) {
+        if (login.ttl().isZero() || closed) {
             return;
         }
         long delayMillis = Math.max(500, login.ttl().toMillis() * 2 / 3);
-        renewal = renewer.schedule(() -> renewOrRelogin(login), delayMillis, TimeUnit.MILLISECONDS);
+        // Not in the context of the request that logged in: the renewal outlives it.
+        renewal = renewer.schedule(Duration.ofMillis(delayMillis), PropagatedContext.empty().wrap(() -> renewOrRelogin(login)));
     }
 
     private void renewOrRelogin(Login login) {
@@ -197,7 +200,10 @@ public class VaultSession {
     }
 
     @PreDestroy
-    void close() {
-        renewer.shutdownNow();
+    synchronized void close() {
+        closed = true;
+        if (renewal != null) {
+            renewal.cancel(false);
+        }
     }
 }

@@ -45,7 +45,7 @@ class H2DurabilityTest {
         Path dir = Files.createTempDirectory("broker-weak-h2-");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> BrokerProcess.start(vault, Map.of(
                 "datasources.default.url", "jdbc:h2:file:" + dir.resolve("broker") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0")));
-        assertTrue(e.getMessage().contains("Refusing to start: datasource 'default': WRITE_DELAY=0 in the H2 URL"),
+        assertTrue(e.getMessage().contains("Refusing to start: datasources.default.url (BROKER_DB_URL) refused: WRITE_DELAY=0 in the H2 URL"),
                 e.getMessage());
     }
 }

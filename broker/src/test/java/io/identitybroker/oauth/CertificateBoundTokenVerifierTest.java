@@ -2,6 +2,7 @@ package io.identitybroker.oauth;
 
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.testing.FastTest;
+import io.identitybroker.testing.MovableClock;
 import io.identitybroker.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
@@ -243,23 +244,7 @@ class CertificateBoundTokenVerifierTest {
 
     @Test
     void aRememberedTokenStillExpiresOnTimeAndDiesWithItsKey() {
-        Instant[] now = {NOW};
-        Clock moving = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MovableClock moving = new MovableClock(NOW);
         Map<String, ECPublicKey> trusted = new HashMap<>(Map.of("k-v1", (ECPublicKey) key.getPublic()));
         VerificationKeys keys = kid -> java.util.Optional.ofNullable(trusted.get(kid));
         CertificateBoundTokenVerifier remembering = CertificateBoundTokenVerifier.builder(keys)
@@ -277,13 +262,13 @@ class CertificateBoundTokenVerifierTest {
         assertEquals("bad_signature", assertThrows(InvalidAccessTokenException.class,
                 () -> remembering.verify(tampered, certA)).reason());
 
-        now[0] = NOW.plusSeconds(600 + 29);
+        moving.set(NOW.plusSeconds(600 + 29));
         assertEquals("a", remembering.verify(token, certA).clientId());
-        now[0] = NOW.plusSeconds(600 + 31);
+        moving.set(NOW.plusSeconds(600 + 31));
         assertEquals("expired", assertThrows(InvalidAccessTokenException.class, () -> remembering.verify(token, certA)).reason());
         assertEquals(0, remembering.rememberedTokens());
 
-        now[0] = NOW;
+        moving.set(NOW);
         assertEquals("a", remembering.verify(token, certA).clientId());
         assertEquals(1, remembering.rememberedTokens());
         trusted.clear(); // the key left the key set (e.g. trimmed after a transit rotation)

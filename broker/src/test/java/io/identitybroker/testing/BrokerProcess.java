@@ -53,11 +53,7 @@ public final class BrokerProcess implements AutoCloseable {
         props.putAll(overrides);
         props.values().removeIf(DEFAULT::equals);
         props.put("micronaut.server.ssl.port", port);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // C1 only and the serial collector: a test broker starts in about half the time.
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
-        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("io.identitybroker.Application");
+        List<String> cmd = command(props);
         try {
             Path log = Files.createTempFile("broker-process-", ".log");
             ProcessBuilder builder = TestVault.withoutShellVault(new ProcessBuilder(cmd))
@@ -84,6 +80,41 @@ public final class BrokerProcess implements AutoCloseable {
             }
             broker.close();
             throw new IllegalStateException("broker process did not become healthy:\n" + Files.readString(log));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> command(Map<String, Object> props) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // C1 only and the serial collector: a test broker starts in about half the time.
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("io.identitybroker.Application");
+        return cmd;
+    }
+
+    /** How a broker that was expected to refuse to start ended: its exit status and everything it printed. */
+    public record Exit(int status, String output) {
+    }
+
+    /**
+     * Runs a broker on exactly {@code properties} (no Vault, no database of the test's) and waits
+     * up to 60 s for it to exit, as one with a refused setting does; fails if it is still running.
+     */
+    public static Exit runUntilExit(Map<String, Object> properties) {
+        try {
+            Path log = Files.createTempFile("broker-refusal-", ".log");
+            Process process = TestVault.withoutShellVault(new ProcessBuilder(command(properties)))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                Processes.stop(process);
+                throw new IllegalStateException("the broker did not exit:\n" + Files.readString(log));
+            }
+            return new Exit(process.exitValue(), Files.readString(log));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
