@@ -56,7 +56,7 @@ class ArchitectureTest {
 
     /** Bottom to top. A package may use its own layer and the layers below it, never one above. */
     private static final List<Layer> LAYERS = List.of(
-            new Layer("Foundation", "ids", "crypto", "cache", "config", "api", "http", "database"),
+            new Layer("Foundation", "ids", "crypto", "cache", "concurrent", "config", "api", "http", "database"),
             new Layer("Vault", "vault"),
             new Layer("PKI", "pki"),
             new Layer("Security", "security"),

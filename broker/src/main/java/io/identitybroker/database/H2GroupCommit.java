@@ -1,8 +1,11 @@
 package io.identitybroker.database;
 
+import io.identitybroker.concurrent.SharedRounds;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 
 /**
  * Makes H2 commits durable before they are acknowledged, sharing the file write among concurrent
@@ -18,10 +21,7 @@ import java.sql.Statement;
  * that failed; nothing is acknowledged that was not written.
  */
 final class H2GroupCommit {
-    private long arrivals;
-    private long storedUpTo;
-    private SQLException lastFailure;
-    private boolean storing;
+    private final SharedRounds<Optional<SQLException>> stores = new SharedRounds<>();
 
     /**
      * Returns once a store that started after this call has written every earlier commit.
@@ -29,51 +29,31 @@ final class H2GroupCommit {
      * @param own the caller's connection, used to run the store when this caller leads one
      */
     void awaitStored(Connection own) throws SQLException {
-        long ticket;
-        long covers;
-        synchronized (this) {
-            ticket = ++arrivals;
-            while (true) {
-                if (storedUpTo >= ticket) {
-                    if (lastFailure == null) {
-                        return;
-                    }
-                    throw copy(lastFailure);
-                }
-                if (!storing) {
-                    storing = true;
-                    covers = arrivals;
-                    break;
-                }
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SQLException("Interrupted while waiting for the commit to be written", "08006", e);
-                }
-            }
+        Optional<SQLException> failure;
+        try {
+            failure = stores.await(() -> checkpoint(own));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("Interrupted while waiting for the commit to be written", "08006", e);
         }
-        SQLException failure = null;
-        try (Statement checkpoint = own.createStatement()) {
-            checkpoint.execute("CHECKPOINT");
-        } catch (SQLException e) {
-            failure = e;
-        } catch (RuntimeException e) {
-            failure = new SQLException("The database could not write the commit", "08006", e);
-        } finally {
-            synchronized (this) {
-                storedUpTo = covers;
-                lastFailure = failure;
-                storing = false;
-                notifyAll();
-            }
-        }
-        if (failure != null) {
-            throw failure;
+        if (failure.isPresent()) {
+            throw copy(failure.get());
         }
     }
 
-    /** A follower's own exception, keeping H2's code and state so the failure maps to 503 alike. */
+    /** One store of everything committed so far; its failure, if any. */
+    private static Optional<SQLException> checkpoint(Connection connection) {
+        try (Statement checkpoint = connection.createStatement()) {
+            checkpoint.execute("CHECKPOINT");
+            return Optional.empty();
+        } catch (SQLException e) {
+            return Optional.of(e);
+        } catch (RuntimeException e) {
+            return Optional.of(new SQLException("The database could not write the commit", "08006", e));
+        }
+    }
+
+    /** Each caller's own exception, keeping H2's code and state so the failure maps to 503 alike. */
     private static SQLException copy(SQLException failure) {
         return new SQLException(failure.getMessage(), failure.getSQLState(), failure.getErrorCode(), failure);
     }

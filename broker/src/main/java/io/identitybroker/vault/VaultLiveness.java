@@ -2,7 +2,10 @@ package io.identitybroker.vault;
 
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.response.HealthResponse;
+import io.identitybroker.concurrent.SharedRounds;
 import jakarta.inject.Singleton;
+
+import java.time.Duration;
 
 /**
  * Answers "can Vault answer right now?" for decisions taken from cache: before the broker reuses a
@@ -20,12 +23,12 @@ import jakarta.inject.Singleton;
 public class VaultLiveness {
     private final VaultClients clients;
     private final VaultConfiguration properties;
-    private long arrivals;
-    private long answeredUpTo;
-    private boolean lastAnswerUp;
-    private long lastUpProbeStart;
-    private boolean seenUp;
-    private boolean probing;
+    private final SharedRounds<Probe> probes = new SharedRounds<>();
+    private volatile Probe last;
+
+    /** What one {@code sys/health} call found, and when it started. */
+    private record Probe(boolean up, long startedNanos) {
+    }
 
     public VaultLiveness(VaultClients clients, VaultConfiguration properties) {
         this.clients = clients;
@@ -33,50 +36,24 @@ public class VaultLiveness {
     }
 
     /** Returns when a probe started at most {@code maxAge} before this call says Vault is up. */
-    public void confirm(java.time.Duration maxAge) {
-        long ticket;
-        long covers;
-        long started;
-        synchronized (this) {
-            if (seenUp && !maxAge.isZero() && System.nanoTime() - lastUpProbeStart <= maxAge.toNanos()) {
-                return;
-            }
-            ticket = ++arrivals;
-            while (true) {
-                if (answeredUpTo >= ticket) {
-                    if (lastAnswerUp) {
-                        return;
-                    }
-                    throw unavailable(null);
-                }
-                if (!probing) {
-                    probing = true;
-                    covers = arrivals;
-                    started = System.nanoTime();
-                    break;
-                }
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw unavailable(e);
-                }
-            }
+    public void confirm(Duration maxAge) {
+        Probe recent = last;
+        if (recent != null && recent.up() && !maxAge.isZero() && System.nanoTime() - recent.startedNanos() <= maxAge.toNanos()) {
+            return;
         }
-        boolean up = false;
+        Probe answer;
         try {
-            up = probe();
-        } finally {
-            synchronized (this) {
-                answeredUpTo = covers;
-                lastAnswerUp = up;
-                seenUp = up;
-                lastUpProbeStart = started;
-                probing = false;
-                notifyAll();
-            }
+            answer = probes.await(() -> {
+                long started = System.nanoTime();
+                Probe probe = new Probe(probe(), started);
+                last = probe;
+                return probe;
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
         }
-        if (!up) {
+        if (!answer.up()) {
             throw unavailable(null);
         }
     }
