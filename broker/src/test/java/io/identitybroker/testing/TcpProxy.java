@@ -90,14 +90,30 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = s.accept();
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(upstream);
+                if (!register(s, client, upstream)) {
+                    return;
+                }
                 pump(client, upstream, true);
                 pump(upstream, client, false);
             } catch (IOException e) {
                 return;
             }
         }
+    }
+
+    /**
+     * Tracks a new connection unless {@link #cut()} closed its listener meanwhile: a connection
+     * accepted while the proxy is being cut must not outlive the cut.
+     */
+    private synchronized boolean register(ServerSocket acceptedBy, Socket client, Socket upstream) throws IOException {
+        if (listener != acceptedBy) {
+            client.close();
+            upstream.close();
+            return false;
+        }
+        open.add(client);
+        open.add(upstream);
+        return true;
     }
 
     private void pump(Socket from, Socket to, boolean requests) {
