@@ -12,9 +12,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One JVM lock per audit chain, taken before the chain's head row is locked in the database and
- * released when the appending transaction completes (commit or rollback). It only thins out the
- * queue at the database: when the wait exceeds {@link #PATIENCE} the append goes on without it
- * and the row lock alone serialises, as it does between replicas.
+ * released as the appending transaction begins to complete, just before its database commit or
+ * rollback. It only thins out the queue at the database: the next appender then waits for the row
+ * lock while that commit runs, and no longer while the commit becomes durable (H2's group commit
+ * waits for a store after the commit, which is how concurrent appends share one store). When the
+ * wait exceeds {@link #PATIENCE} the append goes on without it and the row lock alone
+ * serialises, as it does between replicas.
  * <p>
  * Its map holds one lock per chain for the life of the broker (chains are few: one per tenant and
  * the platform's); it is a lock table, not a cache: an entry must never expire or be evicted while
@@ -31,7 +34,7 @@ final class ChainGate {
         this.transactions = transactions;
     }
 
-    /** Waits for the chain's lock and hands it to the current transaction, which releases it on completion. */
+    /** Waits for the chain's lock and hands it to the current transaction, which releases it as it completes. */
     void enter(String chain) {
         TransactionStatus<?> tx = transactions.findTransactionStatus()
                 .orElseThrow(() -> new IllegalStateException("audit appends run inside a transaction"));
@@ -48,15 +51,37 @@ final class ChainGate {
         }
         try {
             // Synchronous transactions complete on the thread that began them, which holds the lock.
-            tx.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(Status status) {
-                    lock.unlock();
-                }
-            });
+            tx.registerSynchronization(new Release(lock));
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
+        }
+    }
+
+    /** Releases the lock once, before the commit or rollback (or after it, if the first hook never ran). */
+    private static final class Release implements TransactionSynchronization {
+        private final ReentrantLock lock;
+        private boolean released;
+
+        Release(ReentrantLock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public void beforeCompletion() {
+            release();
+        }
+
+        @Override
+        public void afterCompletion(Status status) {
+            release();
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                lock.unlock();
+            }
         }
     }
 }
