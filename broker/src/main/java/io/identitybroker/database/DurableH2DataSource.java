@@ -85,23 +85,31 @@ final class DurableH2DataSource implements DataSource {
                         wrote = false;
                     }
                     return null;
-                case "createStatement":
                 case "prepareStatement":
+                    if (args[0] instanceof String sql && reads(sql)) {
+                        return call(method, args); // a query never needs a store: H2's own statement, no proxy
+                    }
+                    return watch((Statement) call(method, args));
+                case "createStatement":
                 case "prepareCall":
-                    Statement statement = (Statement) call(method, args);
-                    Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
-                            : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
-                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type},
-                            (p, m, a) -> {
-                                Object result = invokeOn(statement, m, a);
-                                if (WRITES.contains(m.getName())) {
-                                    wrote();
-                                }
-                                return result;
-                            });
+                    return watch((Statement) call(method, args));
                 default:
                     return call(method, args);
             }
+        }
+
+        /** A statement whose writes mark the transaction (or, in auto-commit mode, wait for their store). */
+        private Statement watch(Statement statement) {
+            Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
+                    : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
+            return (Statement) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type},
+                    (p, m, a) -> {
+                        Object result = invokeOn(statement, m, a);
+                        if (WRITES.contains(m.getName())) {
+                            wrote();
+                        }
+                        return result;
+                    });
         }
 
         /** A write in auto-commit mode is committed already: wait for it here. */
@@ -116,6 +124,19 @@ final class DurableH2DataSource implements DataSource {
         private Object call(Method method, Object[] args) throws Throwable {
             return invokeOn(target, method, args);
         }
+    }
+
+    /**
+     * Whether {@code sql} is a plain query: it begins with {@code SELECT} and does not draw a
+     * sequence value. Row locks ({@code FOR UPDATE}) change no data, so they need no store either.
+     */
+    static boolean reads(String sql) {
+        String s = sql.stripLeading();
+        if (!s.regionMatches(true, 0, "SELECT", 0, 6) || s.length() > 6 && Character.isLetterOrDigit(s.charAt(6))) {
+            return false;
+        }
+        String upper = s.toUpperCase(java.util.Locale.ROOT);
+        return !upper.contains("NEXT VALUE") && !upper.contains("NEXTVAL");
     }
 
     private static Object invokeOn(Object target, Method method, Object[] args) throws Throwable {

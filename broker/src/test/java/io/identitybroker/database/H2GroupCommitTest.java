@@ -1,6 +1,8 @@
 package io.identitybroker.database;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +59,45 @@ class H2GroupCommitTest {
             }
             assertTrue(fileWrites(c) > before, "an auto-commit write returned before H2 wrote the file");
         }
+    }
+
+    @Test
+    void whenATransactionOnlyQueriesAndLocksRowsThenItsCommitWaitsForNoStore() throws Exception {
+        DurableH2DataSource db = database();
+        try (Connection c = db.getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (3, 'x')");
+            }
+            c.setAutoCommit(false);
+            long before = fileWrites(c);
+            try (PreparedStatement p = c.prepareStatement("SELECT v FROM t WHERE id = ? FOR UPDATE")) {
+                p.setInt(1, 3);
+                p.execute();
+            }
+            c.commit();
+            assertEquals(before, fileWrites(c), "a transaction that only read and locked waited for a store");
+            try (PreparedStatement p = c.prepareStatement("UPDATE t SET v = 'y' WHERE id = ?")) {
+                p.setInt(1, 3);
+                p.executeUpdate();
+            }
+            c.commit();
+            assertTrue(fileWrites(c) > before, "a prepared update's commit returned before H2 wrote the file");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "SELECT v FROM t WHERE id = ?                        | true",
+            "'  select * from t for update'                      | true",
+            "SELECT NEXT VALUE FOR s                             | false",
+            "select nextval('s')                                 | false",
+            "SELECTED_ROWS                                       | false",
+            "INSERT INTO t SELECT * FROM u                       | false",
+            "UPDATE t SET v = (SELECT 1)                         | false",
+            "WITH x AS (SELECT 1) SELECT * FROM x                | false",
+            "DELETE FROM t                                       | false"})
+    void whenAStatementIsPreparedThenOnlyPlainQueriesSkipTheStore(String sql, boolean query) {
+        assertEquals(query, DurableH2DataSource.reads(sql));
     }
 
     @Test
