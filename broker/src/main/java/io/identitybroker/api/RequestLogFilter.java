@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Adds the route, tenant and agent id of each request to the logging MDC ({@link RequestMdc}) and
@@ -26,6 +27,8 @@ import java.util.Map;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 public class RequestLogFilter implements Ordered {
     private static final Logger ACCESS = LoggerFactory.getLogger("io.identitybroker.access");
+    /** The plain template of each route's template (the routes are fixed at startup, so this is bounded). */
+    private static final Map<String, String> ROUTES = new ConcurrentHashMap<>();
 
     @RequestFilter
     public void enter(HttpRequest<?> request, MutablePropagatedContext context) {
@@ -68,7 +71,8 @@ public class RequestLogFilter implements Ordered {
         Object agent = variables.containsKey("agent_id") ? variables.get("agent_id") : variables.get("agentId");
         String agentId = agent instanceof String a && ResourceIds.isUuid(a) ? a : null;
         // Routes constrain their ids to [^/]+ (so a '+' still reaches the path-id rule); log the plain template.
-        String route = match.getRouteInfo().getUriMatchTemplate().toString().replaceAll("\\{([A-Za-z_]+):[^}]*}", "{$1}");
+        String route = ROUTES.computeIfAbsent(match.getRouteInfo().getUriMatchTemplate().toString(),
+                template -> template.replaceAll("\\{([A-Za-z_]+):[^}]*}", "{$1}"));
         return new RequestMdc(route, tenant, agentId);
     }
 

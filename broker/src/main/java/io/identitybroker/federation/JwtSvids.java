@@ -3,6 +3,7 @@ package io.identitybroker.federation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.crypto.CompactJws;
 import io.identitybroker.ids.SpiffeId;
 
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads and verifies a JWT-SVID (SPIFFE JWT-SVID §2-3) used as a client assertion. The header is
@@ -37,7 +37,6 @@ final class JwtSvids {
     /** Clock skew tolerated against a foreign issuer. */
     static final Duration LEEWAY = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     private static final Set<String> FORBIDDEN_HEADER = Set.of("jwk", "jku", "x5u", "x5c", "crit");
     private static final Map<String, String> ALGORITHMS = Map.of(
             "ES256", "SHA256withECDSAinP1363Format", "ES384", "SHA384withECDSAinP1363Format",
@@ -70,7 +69,7 @@ final class JwtSvids {
     }
 
     static Unverified parse(String token) throws Refused {
-        if (token == null || token.length() > MAX_LENGTH || !COMPACT.matcher(token).matches()) {
+        if (token == null || token.length() > MAX_LENGTH || !CompactJws.wellFormed(token, true)) {
             throw new Refused("malformed_assertion");
         }
         // An unsigned token (alg none) has an empty third part: still parsed, to be refused by its algorithm.

@@ -3,6 +3,7 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.crypto.CompactJws;
 import io.identitybroker.crypto.Signatures;
 import io.identitybroker.pki.Thumbprints;
 import io.identitybroker.security.SecretTokens;
@@ -50,7 +51,6 @@ public final class CertificateBoundTokenVerifier {
     static final int MAX_TOKEN_LENGTH = 8192;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
     private static final int ES256_SIGNATURE_BYTES = 64;
@@ -127,7 +127,7 @@ public final class CertificateBoundTokenVerifier {
      * verifier was built with {@link Builder#allowUnbound()} (then {@link AccessToken#x5tS256()} is null).
      */
     public AccessToken verifyIgnoringPresenter(String token) {
-        if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT.matcher(token).matches()) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH || !CompactJws.wellFormed(token, false)) {
             throw new InvalidAccessTokenException("malformed");
         }
         String digest = verified == null ? null : SecretTokens.hash(token);

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RFC 7662 introspection of the broker's own access tokens. The signature is checked locally
@@ -34,6 +35,8 @@ public class IntrospectionService {
     private final ExternalClientService externalClients;
     private final Clock clock;
     private final MeterRegistry metrics;
+    /** One counter per result (a handful), looked up without building a meter id per request. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public IntrospectionService(TransitKeyRing keys, OAuthConfiguration properties, AgentService agents,
                                 ExternalClientService externalClients, Clock clock, MeterRegistry metrics) {
@@ -119,7 +122,7 @@ public class IntrospectionService {
 
     /** {@code broker.oauth.introspections{result}}: active, invalid (signature, expiry, form), not_bound, other_tenant. */
     private void count(String result) {
-        Counter.builder("broker.oauth.introspections").description("token introspections by result")
-                .tag("result", result).register(metrics).increment();
+        counters.computeIfAbsent(result, r -> Counter.builder("broker.oauth.introspections")
+                .description("token introspections by result").tag("result", r).register(metrics)).increment();
     }
 }

@@ -3,6 +3,7 @@ package io.identitybroker.spiffe;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.identitybroker.crypto.CompactJws;
 import io.identitybroker.crypto.Signatures;
 import io.identitybroker.ids.SpiffeId;
 import io.identitybroker.oauth.EcJwk;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Validates a JWT-SVID (SPIFFE JWT-SVID, section 4) for one audience against the {@code jwt-svid}
@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
  */
 public final class JwtSvidVerifier {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "kid");
     private static final int MAX_TOKEN_LENGTH = 8192;
     private static final Duration LEEWAY = Duration.ofSeconds(30);
@@ -74,7 +73,7 @@ public final class JwtSvidVerifier {
     }
 
     public Verified verify(String token) {
-        if (token == null || token.length() > MAX_TOKEN_LENGTH || !COMPACT.matcher(token).matches()) {
+        if (token == null || token.length() > MAX_TOKEN_LENGTH || !CompactJws.wellFormed(token, false)) {
             throw new InvalidJwtSvidException("malformed");
         }
         String[] parts = token.split("\\.");
