@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Prepares every configured datasource before its pool opens: an H2 URL without
@@ -23,6 +25,12 @@ import java.sql.SQLException;
 @Singleton
 public class DatasourceGuard implements BeanCreatedEventListener<DatasourceConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(DatasourceGuard.class);
+    private final List<DurableH2DataSource> durableH2 = new CopyOnWriteArrayList<>();
+
+    /** The H2 file databases whose commits the broker makes durable ({@link H2FileSync} syncs them). */
+    List<DurableH2DataSource> durableH2() {
+        return durableH2;
+    }
 
     @Override
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
@@ -36,7 +44,9 @@ public class DatasourceGuard implements BeanCreatedEventListener<DatasourceConfi
         }
         try {
             if (H2Durability.needsGroupCommit(url) && config.getDataSource() == null) {
-                config.setDataSource(new DurableH2DataSource(url, config.getUsername(), config.getPassword()));
+                DurableH2DataSource durable = new DurableH2DataSource(url, config.getUsername(), config.getPassword());
+                config.setDataSource(durable);
+                durableH2.add(durable);
                 LOG.info("Datasource '{}': H2 file database; a commit is acknowledged once H2 has written it to the file",
                         config.getName());
             }

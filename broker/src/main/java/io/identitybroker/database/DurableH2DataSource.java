@@ -55,6 +55,18 @@ final class DurableH2DataSource implements DataSource {
         return wrap(driver.connect(url, p));
     }
 
+    /**
+     * Forces the file to disk when anything was stored since the last time ({@link H2FileSync}
+     * calls this every second), on a connection of its own outside the pool.
+     *
+     * @return whether it synced
+     */
+    boolean syncToDisk() throws SQLException {
+        try (Connection own = driver.connect(url, credentials)) {
+            return group.syncIfStored(own);
+        }
+    }
+
     private Connection wrap(Connection target) {
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                 new DurableConnection(target));

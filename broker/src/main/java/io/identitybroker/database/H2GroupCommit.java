@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes H2 commits durable before they are acknowledged, sharing the file write among concurrent
@@ -22,6 +23,9 @@ import java.util.Optional;
  */
 final class H2GroupCommit {
     private final SharedRounds<Optional<SQLException>> stores = new SharedRounds<>();
+    /** Stores finished so far, and how many of them the last sync to disk covered (only the syncing thread writes it). */
+    private final AtomicLong stored = new AtomicLong();
+    private volatile long synced;
 
     /**
      * Returns once a store that started after this call has written every earlier commit.
@@ -41,10 +45,30 @@ final class H2GroupCommit {
         }
     }
 
+    /**
+     * When a store ran since the last sync, forces the file to disk ({@code CHECKPOINT SYNC}: a
+     * store, then an fsync). Stores that run meanwhile are left for the next sync.
+     *
+     * @return whether it synced; false when nothing was stored since the last sync
+     * @throws SQLException when the store or the sync failed
+     */
+    boolean syncIfStored(Connection own) throws SQLException {
+        long before = stored.get();
+        if (before == synced) {
+            return false;
+        }
+        try (Statement sync = own.createStatement()) {
+            sync.execute("CHECKPOINT SYNC");
+        }
+        synced = before;
+        return true;
+    }
+
     /** One store of everything committed so far; its failure, if any. */
-    private static Optional<SQLException> checkpoint(Connection connection) {
+    private Optional<SQLException> checkpoint(Connection connection) {
         try (Statement checkpoint = connection.createStatement()) {
             checkpoint.execute("CHECKPOINT");
+            stored.incrementAndGet();
             return Optional.empty();
         } catch (SQLException e) {
             return Optional.of(e);

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -98,6 +99,18 @@ class H2GroupCommitTest {
             "DELETE FROM t                                       | false"})
     void whenAStatementIsPreparedThenOnlyPlainQueriesSkipTheStore(String sql, boolean query) {
         assertEquals(query, DurableH2DataSource.reads(sql));
+    }
+
+    @Test
+    void whenSomethingWasStoredThenTheNextSyncForcesTheFileToDiskAndAnIdleTickDoesNothing() throws Exception {
+        DurableH2DataSource db = database(); // creating the table stored once
+        assertTrue(db.syncToDisk(), "the table's store was not synced");
+        assertFalse(db.syncToDisk(), "an idle tick synced again");
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO t VALUES (4, 'x')");
+        }
+        assertTrue(db.syncToDisk(), "a stored commit was not synced");
+        assertFalse(db.syncToDisk(), "an idle tick synced again");
     }
 
     @Test
