@@ -62,9 +62,17 @@ final class DurableH2DataSource implements DataSource {
      * @return whether it synced
      */
     boolean syncToDisk() throws SQLException {
+        if (!group.storedSinceSync()) {
+            return false; // idle: not even a connection
+        }
         try (Connection own = driver.connect(url, credentials)) {
             return group.syncIfStored(own);
         }
+    }
+
+    /** Whether something was stored since the last sync to disk. */
+    boolean unsynced() {
+        return group.storedSinceSync();
     }
 
     private Connection wrap(Connection target) {

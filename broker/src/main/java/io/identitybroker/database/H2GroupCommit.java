@@ -45,6 +45,11 @@ final class H2GroupCommit {
         }
     }
 
+    /** Whether a store ran since the last sync to disk. */
+    boolean storedSinceSync() {
+        return stored.get() != synced;
+    }
+
     /**
      * When a store ran since the last sync, forces the file to disk ({@code CHECKPOINT SYNC}: a
      * store, then an fsync). Stores that run meanwhile are left for the next sync.
