@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -155,7 +156,7 @@ final class DurableH2DataSource implements DataSource {
         if (!s.regionMatches(true, 0, "SELECT", 0, 6) || s.length() > 6 && Character.isLetterOrDigit(s.charAt(6))) {
             return false;
         }
-        String upper = s.toUpperCase(java.util.Locale.ROOT);
+        String upper = s.toUpperCase(Locale.ROOT);
         return !upper.contains("NEXT VALUE") && !upper.contains("NEXTVAL");
     }
 

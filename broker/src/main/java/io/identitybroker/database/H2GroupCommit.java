@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * started: under load one file write serves many requests instead of one write per commit (what
  * {@code WRITE_DELAY=0} did), and H2's background writer keeps compacting the file.
  *
+ * <p>It also counts the stores, so that {@link H2FileSync} forces the file to disk only when
+ * something was stored since its last sync.
+ *
  * <p>Failure: when the store fails (a full disk), every caller it covered gets an
  * {@link SQLException} with H2's error code and state, so the request answers 503 like any write
  * that failed; nothing is acknowledged that was not written.
