@@ -22,6 +22,7 @@ public class AgentService {
 
     private final AgentRepository agents;
     private final CertificateBindingRepository bindings;
+    private final BindingStandings standings;
     private final Clock clock;
 
     /**
@@ -38,9 +39,10 @@ public class AgentService {
     public record Enrolled(Agent agent, CertificateBinding binding, @Nullable String secret) {
     }
 
-    public AgentService(AgentRepository agents, CertificateBindingRepository bindings, Clock clock) {
+    AgentService(AgentRepository agents, CertificateBindingRepository bindings, BindingStandings standings, Clock clock) {
         this.agents = agents;
         this.bindings = bindings;
+        this.standings = standings;
         this.clock = clock;
     }
 
@@ -106,6 +108,6 @@ public class AgentService {
     /** Where a thumbprint stands (binding, agent and tenant status): one query on the unique index on x5t_s256. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<BoundCertificate> boundCertificate(String x5tS256) {
-        return bindings.standingOf(x5tS256);
+        return standings.of(x5tS256);
     }
 }

@@ -15,13 +15,6 @@ interface CertificateBindingRepository extends CrudRepository<CertificateBinding
 
     Optional<CertificateBinding> findByX5tS256(String x5tS256);
 
-    @Query("""
-            SELECT b.agent_id, b.tenant_id, a.spiffe_id, b.status AS binding_status, b.grace_until, b.not_after,
-                   a.status AS agent_status, t.status AS tenant_status
-            FROM certificate_bindings b JOIN agents a ON a.id = b.agent_id JOIN tenants t ON t.id = b.tenant_id
-            WHERE b.x5t_s256 = :x5tS256""")
-    Optional<BoundCertificate> standingOf(String x5tS256);
-
     List<CertificateBinding> findByAgentIdOrderByCreatedAtDesc(String agentId);
 
     List<CertificateBinding> findByAgentIdInOrderByCreatedAtDesc(Collection<String> agentIds);
