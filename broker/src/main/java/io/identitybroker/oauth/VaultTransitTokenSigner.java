@@ -3,11 +3,8 @@ package io.identitybroker.oauth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.jopenlibs.vault.json.JsonArray;
-import io.github.jopenlibs.vault.json.JsonObject;
 import io.identitybroker.api.ProblemException;
 import io.identitybroker.vault.BrokerVault;
-import io.identitybroker.vault.VaultJson;
 import io.identitybroker.vault.VaultConfiguration;
 import io.identitybroker.vault.VaultUnavailableException;
 import io.micrometer.core.instrument.Counter;
@@ -113,11 +110,9 @@ public class VaultTransitTokenSigner implements TokenSigner {
         if (inputs.size() == 1) {
             body.put("input", base64(inputs.get(0)));
         } else {
-            JsonArray batch = new JsonArray();
-            inputs.forEach(i -> batch.add(new JsonObject().add("input", base64(i))));
-            body.put("batch_input", batch);
+            body.put("batch_input", inputs.stream().map(i -> Map.of("input", base64(i))).toList());
         }
-        JsonNode data = vault.call(settings.purpose(), true, v -> VaultJson.data(v.logical().write(path, body)));
+        JsonNode data = vault.write(settings.purpose(), true, path, body);
         List<Signed> out = new ArrayList<>(inputs.size());
         if (inputs.size() == 1) {
             out.add(signed(data));

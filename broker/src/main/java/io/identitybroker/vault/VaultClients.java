@@ -1,5 +1,8 @@
 package io.identitybroker.vault;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
@@ -8,14 +11,20 @@ import jakarta.inject.Singleton;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Makes vault-java-driver clients that all share one {@link HttpClient} (one connection pool).
@@ -32,8 +41,12 @@ public class VaultClients {
         }
     };
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final VaultConfiguration properties;
     private final HttpClient httpClient;
+    /** {@code <address>/v1/}: where {@link #post} sends its requests. */
+    private final String v1;
 
     public VaultClients(VaultConfiguration properties) {
         this.properties = properties;
@@ -44,6 +57,8 @@ public class VaultClients {
             builder.sslContext(sslContextTrusting(Path.of(properties.getCaCert())));
         }
         this.httpClient = builder.build();
+        String address = properties.getAddress();
+        this.v1 = (address.endsWith("/") ? address : address + "/") + "v1/";
     }
 
     /** A client that authenticates with {@code token} (null for unauthenticated login calls). */
@@ -63,6 +78,39 @@ public class VaultClients {
         } catch (VaultException e) {
             throw new IllegalStateException("Invalid Vault client configuration", e);
         }
+    }
+
+    /**
+     * POSTs {@code body} as JSON to {@code /v1/<path>} with {@code token}, through the same
+     * connection pool, and returns the parsed answer. No answer at all (connection refused or
+     * reset, timeout) is status 0, which {@link VaultFailures} treats as unavailable, like the driver's.
+     *
+     * @throws VaultRequestException for a status of 400 and above, or no answer
+     */
+    JsonNode post(String token, String path, Map<String, ?> body) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Vault request body is not JSON-serialisable", e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(v1 + path))
+                .timeout(properties.getReadTimeout())
+                .header("X-Vault-Token", token)
+                .header("X-Vault-Request", "true")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+                .build();
+        HttpResponse<byte[]> response;
+        try {
+            response = httpClient.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new VaultRequestException(0, List.of("no answer from Vault (" + e.getClass().getSimpleName() + ")"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VaultRequestException(0, List.of("interrupted while waiting for Vault"));
+        }
+        return VaultJson.root(response.statusCode(), response.body());
     }
 
     public VaultConfiguration properties() {

@@ -30,6 +30,11 @@ public final class VaultJson {
     public static JsonNode root(VaultResponse response) {
         int status = response.getRestResponse() == null ? 200 : response.getRestResponse().getStatus();
         byte[] body = response.getRestResponse() == null ? null : response.getRestResponse().getBody();
+        return root(status, body);
+    }
+
+    /** The same for a status and body read without the driver. */
+    static JsonNode root(int status, byte[] body) {
         if (status >= 400) {
             throw new VaultRequestException(status, errors(body == null ? null : new String(body, java.nio.charset.StandardCharsets.UTF_8)));
         }

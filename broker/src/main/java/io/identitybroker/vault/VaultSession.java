@@ -46,10 +46,15 @@ public class VaultSession {
      * A live login.
      *
      * @param client    a client bound to the token
+     * @param token     the token itself, for the calls made without the driver ({@link VaultClients#post})
      * @param expiresAt when the token stops working; {@link Instant#MAX} for tokens without TTL
      * @param ttl       the TTL granted at login or last renewal
      */
-    record Login(Vault client, Instant expiresAt, Duration ttl, boolean renewable) {
+    record Login(Vault client, String token, Instant expiresAt, Duration ttl, boolean renewable) {
+        @Override
+        public String toString() {
+            return "Login[expiresAt=" + expiresAt + "]"; // never the token
+        }
     }
 
     public VaultSession(VaultClients clients, VaultConfiguration properties, Clock clock,
@@ -62,20 +67,25 @@ public class VaultSession {
 
     /** A client bound to the broker's current token, logging in first when needed. */
     public Vault client() {
+        return login().client();
+    }
+
+    /** The current login, logging in first when needed. */
+    Login login() {
         Login login = current;
         if (login == null || !clock.instant().isBefore(login.expiresAt())) {
             login = loginReplacing(login);
         }
-        return login.client();
+        return login;
     }
 
     /** Called when Vault rejected {@code stale}'s token: logs in again unless another thread already did. */
-    Vault reloginAfterRejection(Vault stale) {
+    Login reloginAfterRejection(Login stale) {
         Login login = current;
-        if (login != null && login.client() != stale) {
-            return login.client();
+        if (login != null && login.client() != stale.client()) {
+            return login;
         }
-        return loginReplacing(login).client();
+        return loginReplacing(login);
     }
 
     private synchronized Login loginReplacing(Login stale) {
@@ -148,7 +158,7 @@ public class VaultSession {
 
     private Login login(String token, Duration ttl, boolean renewable) {
         Instant expiresAt = ttl.isZero() ? Instant.MAX : clock.instant().plus(ttl);
-        return new Login(clients.withToken(token), expiresAt, ttl, renewable);
+        return new Login(clients.withToken(token), token, expiresAt, ttl, renewable);
     }
 
     private void scheduleRenewal(Login login) {
@@ -172,7 +182,7 @@ public class VaultSession {
                 // A renewal capped by max TTL grants less than asked; near the cap a fresh login is better.
                 if (!granted.isZero() && granted.compareTo(login.ttl().dividedBy(2)) >= 0) {
                     LOG.debug("Renewed the broker's Vault token for {}", granted);
-                    Login renewed = new Login(login.client(), clock.instant().plus(granted), granted, true);
+                    Login renewed = new Login(login.client(), login.token(), clock.instant().plus(granted), granted, true);
                     synchronized (this) {
                         if (current == login) {
                             current = renewed;

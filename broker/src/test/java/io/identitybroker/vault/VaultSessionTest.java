@@ -1,5 +1,6 @@
 package io.identitybroker.vault;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.identitybroker.testing.BrokerApi;
 import io.identitybroker.testing.BrokerInstance;
 import io.identitybroker.testing.Csrs;
@@ -53,6 +54,42 @@ class VaultSessionTest {
             long renewals = log.lines().filter(l -> l.contains("Renewed the broker's Vault token")).count();
             assertTrue(renewals >= 3, "tokens are renewed before expiry: " + renewals);
             assertTrue(logins >= 2 && logins <= 6, "a fresh login only at max TTL, never a loop: " + logins);
+        }
+    }
+
+    @Test
+    void whenVaultRevokesTheBrokersTokenThenTheNextSignLogsInAgainAndSucceeds(TestVault vault) throws Exception {
+        vault.request("POST", "auth/approle/role/ib-revoked", Map.of("token_policies", List.of("identity-broker"),
+                "token_ttl", "1h", "secret_id_ttl", "0"));
+        String roleId = vault.request("GET", "auth/approle/role/ib-revoked/role-id", null).path("data").path("role_id").asText();
+        String secretId = vault.request("POST", "auth/approle/role/ib-revoked/secret-id", Map.of())
+                .path("data").path("secret_id").asText();
+        Path secretFile = Files.createTempFile("revoked-secret-id", "");
+        Files.writeString(secretFile, secretId);
+
+        try (LogCapture logs = new LogCapture();
+             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
+                "broker.vault.approle-role-id", roleId,
+                "broker.vault.approle-secret-id-file", secretFile.toString()))) {
+            Fixtures fixtures = new Fixtures(broker.api(), vault);
+            fixtures.tenant("acme");
+            assertEquals(200, fixtures.exchange(fixtures.tokenSecret("acme"), Csrs.p256().pem()).status());
+            int revoked = 0;
+            for (JsonNode accessor : vault.request("LIST", "auth/token/accessors", null).path("data").path("keys")) {
+                JsonNode token = vault.request("POST", "auth/token/lookup-accessor", Map.of("accessor", accessor.asText()));
+                if ("ib-revoked".equals(token.path("data").path("meta").path("role_name").asText())) {
+                    vault.request("POST", "auth/token/revoke-accessor", Map.of("accessor", accessor.asText()));
+                    revoked++;
+                }
+            }
+            assertEquals(1, revoked, "the broker holds one token of its AppRole");
+
+            BrokerApi.Response r = fixtures.exchange(fixtures.tokenSecret("acme"), Csrs.p256().pem());
+
+            assertEquals(200, r.status(), r.raw());
+            assertEquals(2, broker.count("SELECT count(*) FROM agents"));
+            assertEquals(2, logs.text().lines().filter(l -> l.contains("Logged in to Vault with AppRole")).count(),
+                    "Vault's 403 on the sign call made the broker log in once more");
         }
     }
 
