@@ -11,11 +11,32 @@ import java.util.List;
 
 /** PEM certificates in and out. */
 public final class Pem {
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
+    private static final String END = "-----END CERTIFICATE-----";
     private Pem() {
     }
 
+    /**
+     * The one certificate in {@code pem}. A single block is decoded here and handed to the JDK as
+     * DER: its PEM reader scans byte by byte, about half the parse of a leaf on the enrollment path.
+     *
+     * @throws IllegalArgumentException when {@code pem} holds no certificate, several, or a malformed one
+     */
     public static X509Certificate certificate(String pem) {
-        List<X509Certificate> all = certificates(pem);
+        int begin = pem.indexOf(BEGIN);
+        int end = begin < 0 ? -1 : pem.indexOf(END, begin);
+        if (end < 0 || pem.indexOf(BEGIN, end) >= 0) {
+            return single(certificates(pem)); // none, unterminated or several: the general path says which
+        }
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException e) {
+            throw new IllegalArgumentException("Not a PEM certificate", e);
+        }
+    }
+
+    private static X509Certificate single(List<X509Certificate> all) {
         if (all.size() != 1) {
             throw new IllegalArgumentException("Expected one certificate, got " + all.size());
         }
