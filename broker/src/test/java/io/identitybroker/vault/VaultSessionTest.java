@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,18 +26,9 @@ class VaultSessionTest {
 
     @Test
     void brokerKeepsEnrollingAcrossSeveralTokenLifetimes(TestVault vault) throws Exception {
-        vault.request("POST", "auth/approle/role/ib-short-ttl", Map.of("token_policies", List.of("identity-broker"),
-                "token_ttl", "3s", "token_max_ttl", "7s", "secret_id_ttl", "0"));
-        String roleId = vault.request("GET", "auth/approle/role/ib-short-ttl/role-id", null).path("data").path("role_id").asText();
-        String secretId = vault.request("POST", "auth/approle/role/ib-short-ttl/secret-id", Map.of())
-                .path("data").path("secret_id").asText();
-        Path secretFile = Files.createTempFile("short-secret-id", "");
-        Files.writeString(secretFile, secretId);
-
+        Map<String, Object> login = appRoleLogin(vault, "ib-short-ttl", Map.of("token_ttl", "3s", "token_max_ttl", "7s"));
         try (LogCapture logs = new LogCapture();
-             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
-                "broker.vault.approle-role-id", roleId,
-                "broker.vault.approle-secret-id-file", secretFile.toString()))) {
+             BrokerInstance broker = BrokerInstance.start(vault, login)) {
             Fixtures fixtures = new Fixtures(broker.api(), vault);
             fixtures.tenant("acme");
             long end = System.nanoTime() + 20_000_000_000L; // about three max TTLs, six TTLs
@@ -59,18 +51,9 @@ class VaultSessionTest {
 
     @Test
     void whenVaultRevokesTheBrokersTokenThenTheNextSignLogsInAgainAndSucceeds(TestVault vault) throws Exception {
-        vault.request("POST", "auth/approle/role/ib-revoked", Map.of("token_policies", List.of("identity-broker"),
-                "token_ttl", "1h", "secret_id_ttl", "0"));
-        String roleId = vault.request("GET", "auth/approle/role/ib-revoked/role-id", null).path("data").path("role_id").asText();
-        String secretId = vault.request("POST", "auth/approle/role/ib-revoked/secret-id", Map.of())
-                .path("data").path("secret_id").asText();
-        Path secretFile = Files.createTempFile("revoked-secret-id", "");
-        Files.writeString(secretFile, secretId);
-
+        Map<String, Object> login = appRoleLogin(vault, "ib-revoked", Map.of("token_ttl", "1h"));
         try (LogCapture logs = new LogCapture();
-             BrokerInstance broker = BrokerInstance.start(vault, Map.of(
-                "broker.vault.approle-role-id", roleId,
-                "broker.vault.approle-secret-id-file", secretFile.toString()))) {
+             BrokerInstance broker = BrokerInstance.start(vault, login)) {
             Fixtures fixtures = new Fixtures(broker.api(), vault);
             fixtures.tenant("acme");
             assertEquals(200, fixtures.exchange(fixtures.tokenSecret("acme"), Csrs.p256().pem()).status());
@@ -113,5 +96,19 @@ class VaultSessionTest {
         }
         // The wrapping token is spent: nobody else can obtain the secret id from it.
         assertEquals(400, vault.requestAs(wrappingToken, "POST", "sys/wrapping/unwrap", Map.of()).status());
+    }
+
+    /** An AppRole {@code role} on the broker's policy with these token settings, and the broker settings that log in with it. */
+    private static Map<String, Object> appRoleLogin(TestVault vault, String role, Map<String, Object> tokenSettings) throws Exception {
+        Map<String, Object> settings = new HashMap<>(tokenSettings);
+        settings.put("token_policies", List.of("identity-broker"));
+        settings.put("secret_id_ttl", "0");
+        vault.request("POST", "auth/approle/role/" + role, settings);
+        String roleId = vault.request("GET", "auth/approle/role/" + role + "/role-id", null).path("data").path("role_id").asText();
+        String secretId = vault.request("POST", "auth/approle/role/" + role + "/secret-id", Map.of())
+                .path("data").path("secret_id").asText();
+        Path secretFile = Files.createTempFile(role + "-secret-id", "");
+        Files.writeString(secretFile, secretId);
+        return Map.of("broker.vault.approle-role-id", roleId, "broker.vault.approle-secret-id-file", secretFile.toString());
     }
 }
