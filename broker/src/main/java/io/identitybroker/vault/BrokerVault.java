@@ -31,8 +31,9 @@ public class BrokerVault {
 
     /**
      * POSTs {@code body} as JSON to {@code /v1/<path>} and returns the answer's {@code data}, under
-     * the rules of {@link #call}. For the enrollment's sign call: without the driver, Vault's answer
-     * is parsed once instead of three times (the driver parses it twice with its own parser).
+     * the rules of {@link #call}. For the two hot POSTs, PKI sign (every enrollment) and transit
+     * sign (every token): without the driver, Vault's answer is parsed once instead of three times
+     * (the driver parses it twice with its own parser before the caller reads it).
      */
     public JsonNode write(String operation, boolean idempotent, String path, Map<String, ?> body) {
         return run(operation, idempotent, login -> clients.post(login.token(), path, body).path("data"));
