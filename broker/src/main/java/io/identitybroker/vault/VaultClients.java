@@ -1,8 +1,6 @@
 package io.identitybroker.vault;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
@@ -40,8 +38,6 @@ public class VaultClients {
             return null;
         }
     };
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final VaultConfiguration properties;
     private final HttpClient httpClient;
@@ -88,18 +84,12 @@ public class VaultClients {
      * @throws VaultRequestException for a status of 400 and above, or no answer
      */
     JsonNode post(String token, String path, Map<String, ?> body) {
-        byte[] json;
-        try {
-            json = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Vault request body is not JSON-serialisable", e);
-        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(v1 + path))
                 .timeout(properties.getReadTimeout())
                 .header("X-Vault-Token", token)
                 .header("X-Vault-Request", "true")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(VaultJson.bytes(body)))
                 .build();
         HttpResponse<byte[]> response;
         try {

@@ -1,5 +1,6 @@
 package io.identitybroker.vault;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -8,6 +9,7 @@ import io.github.jopenlibs.vault.response.VaultResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Reads Vault's JSON answers (the driver's own accessors flatten nested values to strings). */
 public final class VaultJson {
@@ -31,6 +33,15 @@ public final class VaultJson {
         int status = response.getRestResponse() == null ? 200 : response.getRestResponse().getStatus();
         byte[] body = response.getRestResponse() == null ? null : response.getRestResponse().getBody();
         return root(status, body);
+    }
+
+    /** {@code body} as JSON, for a request sent without the driver. */
+    static byte[] bytes(Map<String, ?> body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Vault request body is not JSON-serialisable", e);
+        }
     }
 
     /** The same for a status and body read without the driver. */
