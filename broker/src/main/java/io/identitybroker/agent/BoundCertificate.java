@@ -1,17 +1,15 @@
 package io.identitybroker.agent;
 
 import io.identitybroker.tenant.TenantStatus;
-import io.micronaut.core.annotation.Introspected;
 import io.micronaut.core.annotation.Nullable;
 
 import java.time.Instant;
 
 /**
  * Where a certificate thumbprint stands: its binding, its agent (id, SPIFFE ID, status) and its
- * tenant's status, read in one query (token introspection asks this on every request and caches
- * nothing of it).
+ * tenant's status, read in one query by {@link BindingStandings} (token introspection asks this on
+ * every request and caches nothing of it).
  */
-@Introspected
 public record BoundCertificate(String agentId, String tenantId, String spiffeId, BindingStatus bindingStatus, @Nullable Instant graceUntil,
                                Instant notAfter, AgentStatus agentStatus, TenantStatus tenantStatus) {
 
