@@ -22,7 +22,7 @@ public class AgentService {
 
     private final AgentRepository agents;
     private final CertificateBindingRepository bindings;
-    private final BindingStandings standings;
+    private final AgentLookups lookups;
     private final Clock clock;
 
     /**
@@ -39,10 +39,10 @@ public class AgentService {
     public record Enrolled(Agent agent, CertificateBinding binding, @Nullable String secret) {
     }
 
-    AgentService(AgentRepository agents, CertificateBindingRepository bindings, BindingStandings standings, Clock clock) {
+    AgentService(AgentRepository agents, CertificateBindingRepository bindings, AgentLookups lookups, Clock clock) {
         this.agents = agents;
         this.bindings = bindings;
-        this.standings = standings;
+        this.lookups = lookups;
         this.clock = clock;
     }
 
@@ -87,7 +87,7 @@ public class AgentService {
     /** An agent by id alone, for agent routes (the id is a UUID, unique across tenants). */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Agent> findById(String agentId) {
-        return agents.findById(agentId);
+        return lookups.agent(agentId);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -102,12 +102,12 @@ public class AgentService {
 
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<CertificateBinding> bindingByThumbprint(String x5tS256) {
-        return bindings.findByX5tS256(x5tS256);
+        return lookups.binding(x5tS256);
     }
 
     /** Where a thumbprint stands (binding, agent and tenant status): one query on the unique index on x5t_s256. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<BoundCertificate> boundCertificate(String x5tS256) {
-        return standings.of(x5tS256);
+        return lookups.standing(x5tS256);
     }
 }

@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /**
  * Where a certificate thumbprint stands: its binding, its agent (id, SPIFFE ID, status) and its
- * tenant's status, read in one query by {@link BindingStandings} (token introspection asks this on
+ * tenant's status, read in one query by {@link AgentLookups} (token introspection asks this on
  * every request and caches nothing of it).
  */
 public record BoundCertificate(String agentId, String tenantId, String spiffeId, BindingStatus bindingStatus, @Nullable Instant graceUntil,

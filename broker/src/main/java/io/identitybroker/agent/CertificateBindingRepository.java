@@ -13,8 +13,6 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 interface CertificateBindingRepository extends CrudRepository<CertificateBinding, String> {
 
-    Optional<CertificateBinding> findByX5tS256(String x5tS256);
-
     List<CertificateBinding> findByAgentIdOrderByCreatedAtDesc(String agentId);
 
     List<CertificateBinding> findByAgentIdInOrderByCreatedAtDesc(Collection<String> agentIds);

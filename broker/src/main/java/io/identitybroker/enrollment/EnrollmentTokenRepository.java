@@ -12,8 +12,6 @@ import java.util.Optional;
 @JdbcRepository(dialect = Dialect.POSTGRES)
 interface EnrollmentTokenRepository extends CrudRepository<EnrollmentToken, String> {
 
-    Optional<EnrollmentToken> findByTokenHash(String tokenHash);
-
     Optional<EnrollmentToken> findByIdAndTenantId(String id, String tenantId);
 
     @Query("SELECT * FROM enrollment_tokens WHERE tenant_id = :tenantId ORDER BY created_at DESC LIMIT 500")

@@ -6,6 +6,7 @@ import io.identitybroker.api.ProblemType;
 import io.identitybroker.api.RequestContext;
 import io.identitybroker.audit.AuditLog;
 import io.identitybroker.audit.AuditRecord;
+import io.identitybroker.database.RowLookup;
 import io.identitybroker.ids.TimeOrderedUuid;
 import io.identitybroker.security.SecretTokens;
 import io.identitybroker.tenant.Tenant;
@@ -13,6 +14,8 @@ import io.identitybroker.tenant.TenantService;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +27,14 @@ import java.util.Optional;
 @Singleton
 public class EnrollmentTokenService {
     static final String TOKEN_PREFIX = "ibet_";
+    /** Each exchange looks its token up: plain JDBC ({@link RowLookup}), columns in {@link #token}'s order. */
+    private static final String BY_HASH = """
+            SELECT id, tenant_id, token_hash, agent_name, labels, scopes, max_uses, uses, expires_at, revoked_at,
+                   created_at, created_by
+            FROM enrollment_tokens WHERE token_hash = ?""";
 
     private final EnrollmentTokenRepository tokens;
+    private final RowLookup rows;
     private final TenantService tenants;
     private final AuditLog audit;
     private final EnrollmentConfiguration properties;
@@ -35,9 +44,10 @@ public class EnrollmentTokenService {
     public record Issued(EnrollmentToken token, String secret) {
     }
 
-    public EnrollmentTokenService(EnrollmentTokenRepository tokens, TenantService tenants, AuditLog audit,
+    public EnrollmentTokenService(EnrollmentTokenRepository tokens, RowLookup rows, TenantService tenants, AuditLog audit,
                                   EnrollmentConfiguration properties, Clock clock) {
         this.tokens = tokens;
+        this.rows = rows;
         this.tenants = tenants;
         this.audit = audit;
         this.properties = properties;
@@ -95,8 +105,14 @@ public class EnrollmentTokenService {
         if (secret == null || !secret.startsWith(TOKEN_PREFIX) || secret.length() > 128) {
             return Optional.empty();
         }
-        return tokens.findByTokenHash(SecretTokens.hash(secret))
+        return rows.one(BY_HASH, SecretTokens.hash(secret), EnrollmentTokenService::token)
                 .filter(t -> SecretTokens.matches(secret, t.tokenHash()));
+    }
+
+    private static EnrollmentToken token(ResultSet rs) throws SQLException {
+        return new EnrollmentToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getInt(7), rs.getInt(8), RowLookup.instant(rs, 9), RowLookup.instant(rs, 10),
+                RowLookup.instant(rs, 11), rs.getString(12));
     }
 
     /** Claims one use inside the caller's transaction; false when the token is no longer usable. */
