@@ -226,7 +226,7 @@ log "starting the broker on $broker_url ($db_label)"
   cd "$work/broker"
   unset VAULT_TOKEN JAVA_TOOL_OPTIONS
   export BROKER_PORT="$broker_port" MICRONAUT_SERVER_HOST=127.0.0.1
-  export BROKER_DB_URL="${BENCH_DB_URL:-jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64;CACHE_SIZE=4096;RETENTION_TIME=5000}"
+  export BROKER_DB_URL="${BENCH_DB_URL:-jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64;CACHE_SIZE=2048;RETENTION_TIME=5000}"
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   exec java $broker_java_opts -jar "$jar"
 ) >"$work/broker.log" 2>&1 &
