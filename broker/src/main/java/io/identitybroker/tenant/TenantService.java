@@ -58,12 +58,16 @@ public class TenantService {
         if (id == null || !TenantDeclaration.ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        Optional<Tenant> tenant = rows.one(BY_ID, id, TenantService::tenant);
+        Optional<Tenant> tenant = byId(id);
         if (tenant.isEmpty() && sync.enabled()) {
             sync.syncOne(id);
-            return rows.one(BY_ID, id, TenantService::tenant);
+            return byId(id);
         }
         return tenant;
+    }
+
+    private Optional<Tenant> byId(String id) {
+        return rows.one(BY_ID, id, TenantService::tenant);
     }
 
     private static Tenant tenant(ResultSet rs) throws SQLException {
