@@ -8,13 +8,12 @@ import io.github.jopenlibs.vault.VaultException;
 import jakarta.inject.Singleton;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -25,7 +24,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes vault-java-driver clients that all share one {@link HttpClient} (one connection pool).
+ * Makes vault-java-driver clients that all share one {@link HttpClient} (one connection pool), and
+ * sends the hot POSTs itself ({@link #post}).
  * A client is bound to one token; it is cheap to build and never mutated afterwards, because the
  * driver's configuration is mutable and shared state would leak tokens between callers.
  */
@@ -41,20 +41,23 @@ public class VaultClients {
 
     private final VaultConfiguration properties;
     private final HttpClient httpClient;
-    /** {@code <address>/v1/}: where {@link #post} sends its requests. */
-    private final String v1;
+    /** Where {@link #post} sends its requests: its own connections, not the driver's client. */
+    private final VaultHttp http;
 
     public VaultClients(VaultConfiguration properties) {
         this.properties = properties;
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.getOpenTimeout());
+        SSLContext tls = null;
         if (properties.getCaCert() != null && !properties.getCaCert().isBlank()) {
-            builder.sslContext(sslContextTrusting(Path.of(properties.getCaCert())));
+            tls = sslContextTrusting(Path.of(properties.getCaCert()));
+            builder.sslContext(tls);
         }
         this.httpClient = builder.build();
-        String address = properties.getAddress();
-        this.v1 = (address.endsWith("/") ? address : address + "/") + "v1/";
+        URI address = URI.create(properties.getAddress());
+        this.http = new VaultHttp(address, "https".equalsIgnoreCase(address.getScheme()) ? socketFactory(tls) : null,
+                properties.getOpenTimeout(), properties.getReadTimeout());
     }
 
     /** A client that authenticates with {@code token} (null for unauthenticated login calls). */
@@ -77,30 +80,20 @@ public class VaultClients {
     }
 
     /**
-     * POSTs {@code body} as JSON to {@code /v1/<path>} with {@code token}, through the same
-     * connection pool, and returns the parsed answer. No answer at all (connection refused or
-     * reset, timeout) is status 0, which {@link VaultFailures} treats as unavailable, like the driver's.
+     * POSTs {@code body} as JSON to {@code /v1/<path>} with {@code token} on {@link VaultHttp}'s
+     * kept-alive connections, and returns the parsed answer. No answer at all (connection refused
+     * or reset, timeout) is status 0, which {@link VaultFailures} treats as unavailable, like the driver's.
      *
      * @throws VaultRequestException for a status of 400 and above, or no answer
      */
     JsonNode post(String token, String path, Map<String, ?> body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(v1 + path))
-                .timeout(properties.getReadTimeout())
-                .header("X-Vault-Token", token)
-                .header("X-Vault-Request", "true")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(VaultJson.bytes(body)))
-                .build();
-        HttpResponse<byte[]> response;
+        VaultHttp.Answer answer;
         try {
-            response = httpClient.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answer = http.post(path, token, VaultJson.bytes(body));
         } catch (IOException e) {
             throw new VaultRequestException(0, List.of("no answer from Vault (" + e.getClass().getSimpleName() + ")"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VaultRequestException(0, List.of("interrupted while waiting for Vault"));
         }
-        return VaultJson.root(response.statusCode(), response.body());
+        return VaultJson.root(answer.status(), answer.body());
     }
 
     public VaultConfiguration properties() {
@@ -109,6 +102,15 @@ public class VaultClients {
 
     private static int seconds(Duration d) {
         return (int) d.toSeconds(); // at least 1: VaultConfigurationProperties
+    }
+
+    /** The context trusting {@code VAULT_CACERT} when set, else the JVM's default trust. */
+    private static SSLSocketFactory socketFactory(SSLContext trusting) {
+        try {
+            return (trusting == null ? SSLContext.getDefault() : trusting).getSocketFactory();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("No default TLS context", e);
+        }
     }
 
     private static SSLContext sslContextTrusting(Path pemBundle) {

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpProxy implements AutoCloseable {
     private final int port;
+    private final InetAddress targetHost;
     private final int targetPort;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private volatile boolean hangUpOnRequest;
@@ -24,9 +26,20 @@ public final class TcpProxy implements AutoCloseable {
     private final StringBuffer requests = new StringBuffer();
 
     public TcpProxy(int targetPort) {
+        this(InetAddress.getLoopbackAddress(), targetPort);
+    }
+
+    /** Forwards to another loopback address (e.g. 127.0.0.2), so that the proxy's own address differs from the target's. */
+    public TcpProxy(InetAddress targetHost, int targetPort) {
         this.port = TestVault.freePort();
+        this.targetHost = targetHost;
         this.targetPort = targetPort;
         restore();
+    }
+
+    /** Connections the proxy accepted and forwarded so far. */
+    public int connectionsAccepted() {
+        return accepted.get();
     }
 
     public String url() {
@@ -89,7 +102,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream = new Socket(targetHost, targetPort);
                 if (!register(s, client, upstream)) {
                     return;
                 }
@@ -113,6 +126,7 @@ public final class TcpProxy implements AutoCloseable {
         }
         open.add(client);
         open.add(upstream);
+        accepted.incrementAndGet();
         return true;
     }
 

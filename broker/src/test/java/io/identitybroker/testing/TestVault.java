@@ -104,6 +104,45 @@ public final class TestVault {
         }
     }
 
+    /** A bare dev server on TLS: its address, root token, and the CA file of its generated certificate. */
+    public record TlsDevServer(String address, String rootToken, Path caCert) {
+    }
+
+    /**
+     * A bare, unconfigured dev server with {@code -dev-tls} listening on {@code loopbackHost} (its
+     * certificate names localhost and 127.0.0.1 only, whatever it listens on). Stopped when the JVM
+     * exits; may still be unsealing when this returns.
+     */
+    public static TlsDevServer startDevTls(String loopbackHost) {
+        Path binary = findBinary(repoRoot()).orElseThrow(() -> new IllegalStateException("needs the bao/vault binary"));
+        int port = freePortPair();
+        String token = "root-" + UUID.randomUUID();
+        try {
+            Path dir = Files.createTempDirectory("tls-vault-");
+            Path log = dir.resolve("server.log");
+            Process process = withoutShellVault(new ProcessBuilder(binary.toString(), "server", "-dev", "-dev-tls",
+                    "-dev-tls-cert-dir=" + dir, "-dev-root-token-id=" + token, "-dev-listen-address=" + loopbackHost + ":" + port,
+                    "-dev-no-store-token")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("TLS dev server exited:\n" + Files.readString(log));
+                }
+                if (Files.exists(dir.resolve("vault-ca.pem")) && Files.readString(log).contains("Development mode")) {
+                    return new TlsDevServer("https://" + loopbackHost + ":" + port, token, dir.resolve("vault-ca.pem"));
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("TLS dev server did not start:\n" + Files.readString(log));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void seal() {
         Answer a = requestAs(rootToken, "PUT", "sys/seal", null);
         if (a.status() != 204 && a.status() != 200) {
