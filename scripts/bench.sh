@@ -30,6 +30,8 @@
 #   --profile-at N        the same at concurrency N (implies --profile)
 #   --profile-scenario S  profile scenario S instead: b (exchange, default), c (token) or d (introspection)
 #   --jfr-settings NAME   JFR settings for the profile: profile (default) or default (less overhead)
+#   --profiler NAME       jfr (default) or async: async-profiler's CPU timer instead of JFR (every thread, GC and JIT
+#                         included; scripts/lib/ensure-async-profiler.sh fetches it with Maven)
 #   --keep                keep the temporary directory (logs, H2 database, Vault state)
 #   --duration S          measured seconds per cell (default 15, quick 3)
 #   --rounds N            split them into N windows that alternate with the paired cell's (default 3, quick 1)
@@ -59,6 +61,7 @@ die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
 
 keep=0
 profiling=0
+profiler=jfr
 render=""
 scenarios="a,b,c,d,p"
 pass=()
@@ -77,6 +80,14 @@ while (($#)); do
     --quick | --rsa | --ec | --profile)
       [[ "$1" == --profile ]] && profiling=1
       pass+=("$1")
+      ;;
+    --profiler)
+      (($# >= 2)) || die "$1 needs a value"
+      [[ "$2" == jfr || "$2" == async ]] || die "--profiler is jfr or async"
+      profiler="$2"
+      profiling=1
+      [[ " ${pass[*]} " == *" --profile "* ]] || pass+=(--profile)
+      shift
       ;;
     --duration | --rounds | --warmup | --concurrency | --scenarios | --csrs | --max-requests | --out | --profile-at | --profile-scenario | --artifacts | --jfr-settings)
       (($# >= 2)) || die "$1 needs a value"
@@ -215,7 +226,12 @@ broker_java_opts="${resolved[*]}"
 # Starting JFR in a running JVM retransforms classes and deoptimises compiled code, which slowed the
 # profiled window several-fold; started with the JVM (and stopped by the load generator before measuring),
 # JFR is set up once and the later profile records a broker in its normal state.
-((profiling)) && broker_java_opts="$broker_java_opts -XX:StartFlightRecording=name=ib-launch,settings=default"
+if ((profiling)) && [[ "$profiler" == async ]]; then
+  async_lib="$(bash "$root/scripts/lib/ensure-async-profiler.sh")" || die "--profiler async: async-profiler is not available here"
+  pass+=(--async-profiler "$async_lib")
+elif ((profiling)); then
+  broker_java_opts="$broker_java_opts -XX:StartFlightRecording=name=ib-launch,settings=default"
+fi
 mkdir -p "$work/broker" "$work/db"
 broker_url="https://127.0.0.1:$broker_port"
 db_label="H2 file in $work/db"

@@ -21,6 +21,8 @@ final class Options {
     int profileAt = 32;           // concurrency of the profiled window
     String profileScenario = "b"; // broker scenario of the profiled window: b | c | d
     String jfrSettings = "profile"; // JFR settings of the profiled window: profile | default
+    /** async-profiler's agent library: the profiled window samples CPU with it instead of JFR. */
+    Path asyncProfiler;
     Path out;
     /** The figures as JSON, next to {@link #out}; the markdown is rendered from them. */
     Path json;
@@ -38,6 +40,10 @@ final class Options {
                 case "--jfr-settings" -> {
                     o.profile = true;
                     o.jfrSettings = args[++i];
+                }
+                case "--async-profiler" -> {
+                    o.profile = true;
+                    o.asyncProfiler = Path.of(args[++i]);
                 }
                 case "--profile-at" -> {
                     o.profile = true;

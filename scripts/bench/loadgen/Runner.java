@@ -75,7 +75,7 @@ final class Runner {
         log("mode: %s, %s CSRs (%d distinct), warm-up %.0f s + measure %.0f s per cell, concurrency %s",
                 o.quick ? "quick" : "full", keyLabel(), o.csrPool, o.warmupSeconds, o.measureSeconds, Arrays.toString(o.concurrency));
         enrollment.prepare();
-        if (o.profile) {
+        if (o.profile && o.asyncProfiler == null) {
             // bench.sh started JFR with the broker (see there); keep it set up, but record nothing until the profile.
             try {
                 jcmd("JFR.stop", "name=ib-launch");
@@ -305,34 +305,50 @@ final class Runner {
     // ------------------------------------------------------------------ profile and the broker's JVM
 
     /**
-     * An extra, unreported window of {@code scenario} at concurrency {@code c} with JFR recording
-     * the broker: {@code warm} first (JFR off), then {@code measured}. Writes the recording and its
-     * summary to the artifacts directory.
+     * An extra, unreported window of {@code scenario} at concurrency {@code c} with a profiler
+     * recording the broker: {@code warm} first (profiler off), then {@code measured}. JFR by
+     * default; async-profiler's CPU timer when {@code --async-profiler} names its library (far more
+     * samples, every thread counted). Writes the recording and its summary to the artifacts directory.
      */
     void profile(String scenario, String what, Supplier<Sender> senders, int c, List<HttpRequest> warm, List<HttpRequest> measured,
                  Predicate<HttpResponse<String>> ok) throws Exception {
         Files.createDirectories(o.artifacts);
         String name = "broker-" + scenario + "-c" + c;
-        Path jfr = o.artifacts.toAbsolutePath().resolve(name + ".jfr");
-        Files.deleteIfExists(jfr);
+        boolean async = o.asyncProfiler != null;
+        Path recording = o.artifacts.toAbsolutePath().resolve(name + (async ? ".collapsed" : ".jfr"));
+        Files.deleteIfExists(recording);
         ClosedLoop.run(env, senders, c, o.warmupSeconds, warm, ok, false, 0);
-        jcmd("JFR.start", "name=ib-bench", "settings=" + o.jfrSettings);
+        if (async) {
+            // jcmd reads key=value words as its own arguments: the agent's options go quoted, as one word.
+            jcmd("JVMTI.agent_load", o.asyncProfiler.toAbsolutePath().toString(), "\"start,event=itimer,interval=1ms,threads\"");
+        } else {
+            jcmd("JFR.start", "name=ib-bench", "settings=" + o.jfrSettings);
+        }
         Window w = ClosedLoop.run(env, senders, c, o.measureSeconds, measured, ok, true, 0);
-        jcmd("JFR.stop", "name=ib-bench", "filename=" + jfr);
-        Cell profiled = w.toCell(scenario, what + " (JFR on)", c);
+        if (async) {
+            jcmd("JVMTI.agent_load", o.asyncProfiler.toAbsolutePath().toString(), "\"stop,collapsed,file=" + recording + "\"");
+        } else {
+            jcmd("JFR.stop", "name=ib-bench", "filename=" + recording);
+        }
+        String profiler = async ? "async-profiler (itimer, 1 ms)" : "JFR (settings=" + o.jfrSettings + ")";
+        Cell profiled = w.toCell(scenario, what + " (" + profiler + " on)", c);
         log("profiled window: %.1f req/s, p50 %.2f ms, p99 %.2f ms, broker CPU %.2f ms/req, vault CPU %.2f ms/req, other work %.2f cores",
                 profiled.throughput(), profiled.p50Ms(), profiled.p99Ms(), profiled.brokerCpuMsPerReq(), profiled.vaultCpuMsPerReq(),
                 profiled.otherCores());
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        ps.printf(Locale.ROOT, "JFR (settings=%s) of the broker during %d %s at concurrency %d (%.1f req/s with JFR on, "
+        ps.printf(Locale.ROOT, "%s of the broker during %d %s at concurrency %d (%.1f req/s with the profiler on, "
                         + "broker CPU %.2f ms/req, other work on the machine %.2f cores): %s%n%n",
-                o.jfrSettings, profiled.ok(), what, c, profiled.throughput(), profiled.brokerCpuMsPerReq(), profiled.otherCores(), jfr);
-        JfrSummary.print(jfr, ps, 25);
+                profiler, profiled.ok(), what, c, profiled.throughput(), profiled.brokerCpuMsPerReq(), profiled.otherCores(), recording);
+        if (async) {
+            CollapsedSummary.print(recording, ps, 25);
+        } else {
+            JfrSummary.print(recording, ps, 25);
+        }
         profileSummary = buf.toString(StandardCharsets.UTF_8);
         Files.writeString(o.artifacts.resolve(name + ".profile.txt"), profileSummary);
         System.out.println(profileSummary);
-        log("profile: %s (and .profile.txt next to it)", jfr);
+        log("profile: %s (and .profile.txt next to it)", recording);
     }
 
     String jcmd(String... args) throws IOException, InterruptedException {
