@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a connection that fails is closed and the failure is an {@link IOException}, which the caller
  * answers as "no answer" (only idempotent calls are retried, by {@link BrokerVault}).
  * <p>
- * Timeouts: connecting is bounded by the open timeout; each read waits at most the read timeout.
+ * Timeouts: connecting is bounded by the open timeout, and the whole answer, from the request's
+ * last byte to the answer's, by the read timeout.
  */
 final class VaultHttp {
     /** Vault's answers here are a certificate chain or a signature; anything far larger is not Vault's. */
@@ -50,6 +51,7 @@ final class VaultHttp {
     private final SSLSocketFactory tls;
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
+    private final long readTimeoutNanos;
     private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
 
@@ -79,6 +81,7 @@ final class VaultHttp {
         this.tls = https ? tls : null;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
         this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+        this.readTimeoutNanos = readTimeout.toNanos();
     }
 
     /**
@@ -96,6 +99,7 @@ final class VaultHttp {
             c.out.write(head);
             c.out.write(json);
             c.out.flush();
+            c.deadline.startNanos(System.nanoTime() + readTimeoutNanos);
             Answer answer = c.read();
             if (c.reusable) {
                 release(c);
@@ -199,7 +203,7 @@ final class VaultHttp {
                 s.startHandshake();
                 socket = s;
             }
-            return new Connection(channel, socket);
+            return new Connection(channel, socket, readTimeoutMillis);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -210,15 +214,17 @@ final class VaultHttp {
     private static final class Connection {
         private final SocketChannel channel;
         private final Socket socket;
+        private final Deadline deadline;
         private final InputStream in;
         private final OutputStream out;
         private boolean reusable;
         private long idleSince;
 
-        Connection(SocketChannel channel, Socket socket) throws IOException {
+        Connection(SocketChannel channel, Socket socket, int readTimeoutMillis) throws IOException {
             this.channel = channel;
             this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+            this.deadline = new Deadline(socket, socket.getInputStream(), readTimeoutMillis);
+            this.in = new BufferedInputStream(deadline, 8192);
             this.out = socket.getOutputStream();
         }
 
@@ -392,6 +398,50 @@ final class VaultHttp {
             } catch (IOException ignored) {
                 // closing anyway
             }
+        }
+    }
+
+    /**
+     * The socket's input with one deadline for a whole answer: before each read the socket's
+     * timeout is set to what is left of it, so a server that sends slowly cannot stretch the wait.
+     */
+    private static final class Deadline extends java.io.FilterInputStream {
+        private final Socket socket;
+        private final int idleTimeoutMillis;
+        private long deadlineNanos;
+
+        Deadline(Socket socket, InputStream in, int idleTimeoutMillis) {
+            super(in);
+            this.socket = socket;
+            this.idleTimeoutMillis = idleTimeoutMillis;
+        }
+
+        void startNanos(long deadline) {
+            this.deadlineNanos = deadline;
+        }
+
+        @Override
+        public int read() throws IOException {
+            arm();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            arm();
+            return super.read(b, off, len);
+        }
+
+        private void arm() throws IOException {
+            if (deadlineNanos == 0) {
+                socket.setSoTimeout(idleTimeoutMillis);
+                return;
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new java.net.SocketTimeoutException("Vault did not answer within the read timeout");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
         }
     }
 }

@@ -66,6 +66,18 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Closes every open connection but keeps accepting new ones, as a server closing idle connections does. */
+    public synchronized void dropConnections() {
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        open.clear();
+    }
+
     /**
      * From now until {@link #restore()}, the target reads each request and hangs up without an
      * answer, as a server that dies mid-query does: the client's write succeeds, its read meets

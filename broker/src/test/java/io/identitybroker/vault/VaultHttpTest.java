@@ -57,12 +57,12 @@ class VaultHttpTest {
     }
 
     @Test
-    void whenVaultDroppedThePooledConnectionThenTheNextPostUsesANewOne(TestVault vault) throws IOException {
+    void whenVaultDroppedThePooledConnectionThenTheNextPostUsesANewOne(TestVault vault) throws Exception {
         try (TcpProxy proxy = new TcpProxy(URI.create(vault.address()).getPort())) {
             VaultHttp http = new VaultHttp(URI.create(proxy.url()), null, TIMEOUT, TIMEOUT);
             assertEquals(200, http.post("sys/tools/random/8", vault.rootToken(), "{}".getBytes(StandardCharsets.UTF_8)).status());
-            proxy.cut();
-            proxy.restore();
+            proxy.dropConnections();
+            Thread.sleep(100); // the close reaches the client's socket
             assertEquals(200, http.post("sys/tools/random/8", vault.rootToken(), "{}".getBytes(StandardCharsets.UTF_8)).status());
             assertEquals(2, proxy.connectionsAccepted());
         }
@@ -94,6 +94,35 @@ class VaultHttpTest {
     void whenNothingListensThenThePostFailsWithoutAnAnswer() {
         VaultHttp http = new VaultHttp(URI.create("http://127.0.0.1:" + TestVault.freePort()), null, TIMEOUT, TIMEOUT);
         assertThrows(IOException.class, () -> http.post("sys/tools/random/8", "t", "{}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void whenAnAnswerTricklesInThenTheReadTimeoutBoundsTheWholeAnswer() throws Exception {
+        // Not Vault: a peer that sends one header byte every 100 ms, which no single read would time out on.
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread peer = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    for (int i = 0; i < 100; i++) {
+                        out.write('X');
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException ignored) {
+                    // the client hung up, as it should
+                }
+            });
+            peer.setDaemon(true);
+            peer.start();
+            VaultHttp http = new VaultHttp(URI.create("http://127.0.0.1:" + server.getLocalPort()), null, TIMEOUT,
+                    Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            assertThrows(IOException.class, () -> http.post("sys/tools/random/8", "t", "{}".getBytes(StandardCharsets.UTF_8)));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis >= 900 && tookMillis < 3000, "gave up after " + tookMillis + " ms");
+        }
     }
 
     @Test
