@@ -47,7 +47,7 @@ final class VaultHttp {
     private final String host;
     private final int port;
     private final String pathPrefix;
-    private final byte[] hostHeader;
+    private final String hostHeader;
     private final SSLSocketFactory tls;
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
@@ -77,7 +77,7 @@ final class VaultHttp {
         this.pathPrefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         boolean defaultPort = address.getPort() <= 0;
         String hostName = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        this.hostHeader = (defaultPort ? hostName : hostName + ":" + port).getBytes(StandardCharsets.US_ASCII);
+        this.hostHeader = defaultPort ? hostName : hostName + ":" + port;
         this.tls = https ? tls : null;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
         this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
@@ -118,20 +118,11 @@ final class VaultHttp {
         return idleCount.get();
     }
 
-    /** Closes every pooled connection; requests after it open new ones. */
-    void closeIdle() {
-        Connection c;
-        while ((c = idle.pollFirst()) != null) {
-            idleCount.decrementAndGet();
-            c.close();
-        }
-    }
-
     private byte[] head(String path, String token, int length) {
         StringBuilder h = new StringBuilder(192 + path.length());
         h.append("POST ").append(pathPrefix).append("/v1/");
         appendPath(h, path);
-        h.append(" HTTP/1.1\r\nHost: ").append(new String(hostHeader, StandardCharsets.US_ASCII));
+        h.append(" HTTP/1.1\r\nHost: ").append(hostHeader);
         if (token != null) {
             h.append("\r\nX-Vault-Token: ").append(headerValue(token));
         }
@@ -225,7 +216,8 @@ final class VaultHttp {
             this.socket = socket;
             this.deadline = new Deadline(socket, socket.getInputStream(), readTimeoutMillis);
             this.in = new BufferedInputStream(deadline, 8192);
-            this.out = socket.getOutputStream();
+            // One flush per request: head and body leave as one segment (one TLS record).
+            this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 4096);
         }
 
         /**
