@@ -3,21 +3,14 @@ package io.identitybroker.vault;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,9 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last byte to the answer's, by the read timeout.
  */
 final class VaultHttp {
-    /** Vault's answers here are a certificate chain or a signature; anything far larger is not Vault's. */
-    static final int MAX_BODY = 8 * 1024 * 1024;
-    private static final int MAX_HEAD = 64 * 1024;
     private static final int MAX_IDLE = 64;
     /** Well under Vault's own idle timeout (5 minutes by default), so Vault rarely closes one first. */
     private static final long MAX_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
@@ -52,7 +42,7 @@ final class VaultHttp {
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
     private final long readTimeoutNanos;
-    private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private final Deque<VaultConnection> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
 
     /** The answer: status and body, as Vault sent them. */
@@ -91,17 +81,13 @@ final class VaultHttp {
      */
     Answer post(String path, String token, byte[] json) throws IOException {
         byte[] head = head(path, token, json.length);
-        Connection c = pooled();
+        VaultConnection c = pooled();
         if (c == null) {
             c = open();
         }
         try {
-            c.out.write(head);
-            c.out.write(json);
-            c.out.flush();
-            c.deadline.startNanos(System.nanoTime() + readTimeoutNanos);
-            Answer answer = c.read();
-            if (c.reusable) {
+            Answer answer = c.exchange(head, json, System.nanoTime() + readTimeoutNanos);
+            if (c.reusable()) {
                 release(c);
             } else {
                 c.close();
@@ -155,11 +141,11 @@ final class VaultHttp {
         return value;
     }
 
-    private Connection pooled() {
-        Connection c;
+    private VaultConnection pooled() {
+        VaultConnection c;
         while ((c = idle.pollFirst()) != null) {
             idleCount.decrementAndGet();
-            if (System.nanoTime() - c.idleSince < MAX_IDLE_NANOS && c.stillOpen()) {
+            if (System.nanoTime() - c.idleSince() < MAX_IDLE_NANOS && c.stillOpen()) {
                 return c;
             }
             c.close();
@@ -167,17 +153,17 @@ final class VaultHttp {
         return null;
     }
 
-    private void release(Connection c) {
+    private void release(VaultConnection c) {
         if (idleCount.incrementAndGet() > MAX_IDLE) {
             idleCount.decrementAndGet();
             c.close();
             return;
         }
-        c.idleSince = System.nanoTime();
+        c.markIdle(System.nanoTime());
         idle.offerFirst(c);
     }
 
-    private Connection open() throws IOException {
+    private VaultConnection open() throws IOException {
         SocketChannel channel = SocketChannel.open();
         try {
             Socket raw = channel.socket();
@@ -194,246 +180,10 @@ final class VaultHttp {
                 s.startHandshake();
                 socket = s;
             }
-            return new Connection(channel, socket, readTimeoutMillis);
+            return new VaultConnection(channel, socket, readTimeoutMillis);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
-        }
-    }
-
-    /** One kept-alive connection; used by one request at a time. */
-    private static final class Connection {
-        private final SocketChannel channel;
-        private final Socket socket;
-        private final Deadline deadline;
-        private final InputStream in;
-        private final OutputStream out;
-        private boolean reusable;
-        private long idleSince;
-
-        Connection(SocketChannel channel, Socket socket, int readTimeoutMillis) throws IOException {
-            this.channel = channel;
-            this.socket = socket;
-            this.deadline = new Deadline(socket, socket.getInputStream(), readTimeoutMillis);
-            this.in = new BufferedInputStream(deadline, 8192);
-            // One flush per request: head and body leave as one segment (one TLS record).
-            this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), 4096);
-        }
-
-        /**
-         * Whether Vault has neither closed the connection nor sent anything unasked since the last
-         * answer. A TLS close_notify read here is consumed from under the TLS layer: the
-         * connection is then closed, never used again.
-         */
-        boolean stillOpen() {
-            try {
-                if (in.available() > 0) {
-                    return false;
-                }
-                channel.configureBlocking(false);
-                try {
-                    return channel.read(ByteBuffer.allocate(1)) == 0;
-                } finally {
-                    channel.configureBlocking(true);
-                }
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
-        }
-
-        Answer read() throws IOException {
-            while (true) {
-                String status = line();
-                if (!status.startsWith("HTTP/1.")) {
-                    throw new IOException("not an HTTP/1.x answer");
-                }
-                int code = statusCode(status);
-                boolean http11 = status.startsWith("HTTP/1.1");
-                long length = -1;
-                boolean chunked = false;
-                boolean close = !http11;
-                int headBytes = status.length();
-                for (String h = line(); !h.isEmpty(); h = line()) {
-                    headBytes += h.length();
-                    if (headBytes > MAX_HEAD) {
-                        throw new IOException("answer headers too large");
-                    }
-                    int colon = h.indexOf(':');
-                    if (colon <= 0) {
-                        throw new IOException("malformed answer header");
-                    }
-                    String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                    String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-                    switch (name) {
-                        case "content-length" -> length = contentLength(value, length);
-                        case "transfer-encoding" -> chunked = value.endsWith("chunked");
-                        case "connection" -> close = value.contains("close") || (!http11 && !value.contains("keep-alive"));
-                        default -> { }
-                    }
-                }
-                if (code >= 100 && code < 200) {
-                    continue; // an interim answer (100 Continue): the final one follows
-                }
-                byte[] body;
-                if (code == 204 || code == 304) {
-                    body = new byte[0];
-                } else if (chunked) {
-                    body = chunkedBody();
-                } else if (length >= 0) {
-                    body = in.readNBytes((int) length);
-                    if (body.length != length) {
-                        throw new EOFException("answer ended before its Content-Length");
-                    }
-                } else {
-                    body = untilEnd();
-                    close = true;
-                }
-                reusable = !close;
-                return new Answer(code, body);
-            }
-        }
-
-        private static int statusCode(String statusLine) throws IOException {
-            if (statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
-                throw new IOException("malformed status line");
-            }
-            try {
-                return Integer.parseInt(statusLine.substring(9, 12));
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed status line", e);
-            }
-        }
-
-        private static long contentLength(String value, long previous) throws IOException {
-            long length;
-            try {
-                length = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                throw new IOException("malformed Content-Length", e);
-            }
-            if (length < 0 || length > MAX_BODY || (previous >= 0 && previous != length)) {
-                throw new IOException("unacceptable Content-Length");
-            }
-            return length;
-        }
-
-        private byte[] chunkedBody() throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream(4096);
-            while (true) {
-                String sizeLine = line();
-                int semicolon = sizeLine.indexOf(';');
-                String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
-                int size;
-                try {
-                    size = Integer.parseInt(hex, 16);
-                } catch (NumberFormatException e) {
-                    throw new IOException("malformed chunk size", e);
-                }
-                if (size < 0 || body.size() + (long) size > MAX_BODY) {
-                    throw new IOException("answer body too large");
-                }
-                if (size == 0) {
-                    for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
-                        // trailers carry nothing the broker reads
-                    }
-                    return body.toByteArray();
-                }
-                byte[] chunk = in.readNBytes(size);
-                if (chunk.length != size) {
-                    throw new EOFException("answer ended inside a chunk");
-                }
-                body.write(chunk);
-                if (!line().isEmpty()) {
-                    throw new IOException("malformed chunk end");
-                }
-            }
-        }
-
-        private byte[] untilEnd() throws IOException {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new IOException("answer body too large");
-            }
-            return body;
-        }
-
-        /** One line without its CRLF (a bare LF ends one too). */
-        private String line() throws IOException {
-            StringBuilder s = new StringBuilder(64);
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new EOFException("answer ended");
-                }
-                if (b == '\n') {
-                    int end = s.length();
-                    if (end > 0 && s.charAt(end - 1) == '\r') {
-                        s.setLength(end - 1);
-                    }
-                    return s.toString();
-                }
-                if (s.length() >= MAX_HEAD) {
-                    throw new IOException("answer line too long");
-                }
-                s.append((char) b);
-            }
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-    }
-
-    /**
-     * The socket's input with one deadline for a whole answer: before each read the socket's
-     * timeout is set to what is left of it, so a server that sends slowly cannot stretch the wait.
-     */
-    private static final class Deadline extends java.io.FilterInputStream {
-        private final Socket socket;
-        private final int idleTimeoutMillis;
-        private long deadlineNanos;
-
-        Deadline(Socket socket, InputStream in, int idleTimeoutMillis) {
-            super(in);
-            this.socket = socket;
-            this.idleTimeoutMillis = idleTimeoutMillis;
-        }
-
-        void startNanos(long deadline) {
-            this.deadlineNanos = deadline;
-        }
-
-        @Override
-        public int read() throws IOException {
-            arm();
-            return super.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            arm();
-            return super.read(b, off, len);
-        }
-
-        private void arm() throws IOException {
-            if (deadlineNanos == 0) {
-                socket.setSoTimeout(idleTimeoutMillis);
-                return;
-            }
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                throw new java.net.SocketTimeoutException("Vault did not answer within the read timeout");
-            }
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
         }
     }
 }
