@@ -113,7 +113,8 @@ public class VaultClients {
         }
     }
 
-    private static SSLContext sslContextTrusting(Path pemBundle) {
+    /** A TLS context that trusts only the certificates in {@code pemBundle}. */
+    static SSLContext sslContextTrusting(Path pemBundle) {
         try (InputStream in = Files.newInputStream(pemBundle)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);

@@ -33,10 +33,10 @@ final class VaultConnection {
     private boolean reusable;
     private long idleSince;
 
-    VaultConnection(SocketChannel channel, Socket socket, int readTimeoutMillis) throws IOException {
+    VaultConnection(SocketChannel channel, Socket socket) throws IOException {
         this.channel = channel;
         this.socket = socket;
-        this.deadline = new Deadline(socket, socket.getInputStream(), readTimeoutMillis);
+        this.deadline = new Deadline(socket, socket.getInputStream());
         this.in = new BufferedInputStream(deadline, 8192);
         // One flush per request: head and body leave as one segment (one TLS record).
         this.out = new BufferedOutputStream(socket.getOutputStream(), 4096);
@@ -247,13 +247,11 @@ final class VaultConnection {
      */
     private static final class Deadline extends FilterInputStream {
         private final Socket socket;
-        private final int idleTimeoutMillis;
         private long deadlineNanos;
 
-        Deadline(Socket socket, InputStream in, int idleTimeoutMillis) {
+        Deadline(Socket socket, InputStream in) {
             super(in);
             this.socket = socket;
-            this.idleTimeoutMillis = idleTimeoutMillis;
         }
 
         void startNanos(long deadline) {
@@ -273,10 +271,6 @@ final class VaultConnection {
         }
 
         private void arm() throws IOException {
-            if (deadlineNanos == 0) {
-                socket.setSoTimeout(idleTimeoutMillis);
-                return;
-            }
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 throw new SocketTimeoutException("Vault did not answer within the read timeout");

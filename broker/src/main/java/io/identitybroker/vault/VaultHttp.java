@@ -169,7 +169,7 @@ final class VaultHttp {
             Socket raw = channel.socket();
             raw.setTcpNoDelay(true);
             raw.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            raw.setSoTimeout(readTimeoutMillis);
+            raw.setSoTimeout(readTimeoutMillis); // bounds the TLS handshake; each answer has its own deadline
             Socket socket = raw;
             if (tls != null) {
                 SSLSocket s = (SSLSocket) tls.createSocket(raw, host, port, true);
@@ -180,7 +180,7 @@ final class VaultHttp {
                 s.startHandshake();
                 socket = s;
             }
-            return new VaultConnection(channel, socket, readTimeoutMillis);
+            return new VaultConnection(channel, socket);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
