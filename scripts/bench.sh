@@ -32,6 +32,10 @@
 #   --jfr-settings NAME   JFR settings for the profile: profile (default) or default (less overhead)
 #   --profiler NAME       jfr (default) or async: async-profiler's CPU timer instead of JFR (every thread, GC and JIT
 #                         included; scripts/lib/ensure-async-profiler.sh fetches it with Maven)
+#   --db NAME             the broker's database: h2 (default, an H2 file, as scripts/dev.sh runs it) or postgres:
+#                         a PostgreSQL cluster of the run's own on loopback, with fsync on (as production runs it;
+#                         scripts/lib/ensure-postgres.sh installs it with apt-get when missing), whose CPU per request
+#                         gets a column of its own. Write its report elsewhere: --out docs/performance-postgres.md
 #   --keep                keep the temporary directory (logs, H2 database, Vault state)
 #   --duration S          measured seconds per cell (default 15, quick 3)
 #   --rounds N            split them into N windows that alternate with the paired cell's (default 3, quick 1)
@@ -60,6 +64,7 @@ log() { printf 'bench.sh: %s\n' "$*" >&2; }
 die() { printf 'bench.sh: error: %s\n' "$*" >&2; exit 1; }
 
 keep=0
+db=h2
 profiling=0
 profiler=jfr
 render=""
@@ -73,6 +78,12 @@ while (($#)); do
       exit 0
       ;;
     --keep) keep=1 ;;
+    --db)
+      (($# >= 2)) || die "$1 needs a value"
+      [[ "$2" == h2 || "$2" == postgres ]] || die "--db is h2 or postgres"
+      db="$2"
+      shift
+      ;;
     --render)
       render="${2:-docs/performance.json}"
       [[ $# -ge 2 ]] && shift
@@ -152,6 +163,8 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/ib-bench.XXXXXX")"
 vault_state="$work/vault"
 broker_pid=""
 vault_port=""
+pg_base=""
+pg_port=""
 
 cleanup() {
   local rc=$?
@@ -163,6 +176,10 @@ cleanup() {
   fi
   if [[ -n "$vault_port" ]]; then
     VAULT_DEV_PORT="$vault_port" IB_STATE_DIR="$vault_state" bash scripts/vault-dev.sh stop >/dev/null 2>&1 || true
+  fi
+  if [[ -n "$pg_base" ]]; then
+    IB_PG_BASE="$pg_base" IB_PG_PORT="$pg_port" bash scripts/lib/ensure-postgres.sh stop >/dev/null 2>&1 || true
+    ((keep || rc != 0)) || rm -rf "$pg_base"
   fi
   if ((keep)); then
     log "kept $work (broker.log, vault/vault.log, db/)"
@@ -234,15 +251,28 @@ elif ((profiling)); then
 fi
 mkdir -p "$work/broker" "$work/db"
 broker_url="https://127.0.0.1:$broker_port"
+db_url="${BENCH_DB_URL:-jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64;CACHE_SIZE=2048;RETENTION_TIME=5000}"
 db_label="H2 file in $work/db"
+db_pid=0
 [[ -n "${BENCH_DB_URL:-}" ]] && db_label="${BENCH_DB_URL%%\?*} (BENCH_DB_URL)"
+if [[ "$db" == postgres ]]; then
+  [[ -z "${BENCH_DB_URL:-}" ]] || die "--db postgres starts a PostgreSQL of its own: unset BENCH_DB_URL"
+  # Its own cluster, so that its CPU is the broker's load alone; under /tmp, where the postgres user can reach it.
+  pg_base="$(mktemp -d /tmp/ib-bench-pg.XXXXXX)"
+  pg_port="$(free_port)"
+  IB_PG_BASE="$pg_base" IB_PG_PORT="$pg_port" IB_PG_FSYNC=on bash scripts/lib/ensure-postgres.sh >/dev/null 2>"$work/postgres.out" \
+    || { cat "$work/postgres.out" >&2; die "PostgreSQL did not start (scripts/lib/ensure-postgres.sh)"; }
+  db_pid="$(head -n 1 "$pg_base/data/postmaster.pid")"
+  db_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres?user=postgres"
+  db_label="PostgreSQL $(cat "$pg_base/data/PG_VERSION") on loopback, its own cluster for this run (fsync on, synchronous_commit on, otherwise defaults)"
+fi
 log "starting the broker on $broker_url ($db_label)"
 # shellcheck disable=SC2086
 (
   cd "$work/broker"
   unset VAULT_TOKEN JAVA_TOOL_OPTIONS
   export BROKER_PORT="$broker_port" MICRONAUT_SERVER_HOST=127.0.0.1
-  export BROKER_DB_URL="${BENCH_DB_URL:-jdbc:h2:file:$work/db/broker;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64;CACHE_SIZE=2048;RETENTION_TIME=5000}"
+  export BROKER_DB_URL="$db_url"
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   exec java $broker_java_opts -jar "$jar"
 ) >"$work/broker.log" 2>&1 &
@@ -263,7 +293,7 @@ log "tenant acme created; running the load generator"
 
 # ------------------------------------------------------------------ load generator
 
-export BENCH_BROKER_URL="$broker_url" BENCH_BROKER_PID="$broker_pid" BENCH_VAULT_PID="$vault_pid" BENCH_TENANT=acme
+export BENCH_BROKER_URL="$broker_url" BENCH_BROKER_PID="$broker_pid" BENCH_VAULT_PID="$vault_pid" BENCH_DB_PID="$db_pid" BENCH_TENANT=acme
 export BENCH_CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 export BENCH_JAVA_VERSION="$(java -version 2>&1 | tr '\n' ' ' | sed 's/ *$//')"
 export BENCH_VAULT_VERSION="$vault_version" BENCH_COMMAND="$command_line"

@@ -7,10 +7,13 @@
 # refuses to run as root). Fails with a message when no server can be started: nothing is skipped.
 #   ensure-postgres.sh         start if needed; print jdbc:postgresql://127.0.0.1:PORT/postgres
 #   ensure-postgres.sh stop    stop it
+# IB_PG_BASE puts the cluster in a directory of the caller's choosing (scripts/bench.sh gives each run
+# its own); IB_PG_FSYNC=on keeps fsync on, as a production server has it (the tests' cluster turns it
+# off: they kill processes, not machines, and a committed transaction is in the OS's cache either way).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 port="${IB_PG_PORT:-55432}"
-base="$root/.tools/postgres"
+base="${IB_PG_BASE:-$root/.tools/postgres}"
 data="$base/data"
 log() { printf 'ensure-postgres: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -38,7 +41,7 @@ if [[ "$(id -u)" == 0 ]]; then
   as_owner=(runuser -u postgres --)
   # The server runs as `postgres`, which may not be able to traverse the checkout (e.g. under
   # /root): then the cluster lives in a directory of its own under /tmp instead.
-  if ! runuser -u postgres -- test -x "$root"; then
+  if [[ -z "${IB_PG_BASE:-}" ]] && ! runuser -u postgres -- test -x "$root"; then
     base="${TMPDIR:-/tmp}/identity-broker-postgres"
     data="$base/data"
   fi
@@ -64,10 +67,12 @@ if [[ ! -f "$data/PG_VERSION" ]]; then
     || { cat "$base/initdb.log" >&2; die "initdb failed"; }
 fi
 
+fsync=off
+[[ "${IB_PG_FSYNC:-off}" == on ]] && fsync=on
 if ! "${as_owner[@]}" "$pg_ctl" -D "$data" status >/dev/null 2>&1; then
   "${as_owner[@]}" "$pg_ctl" -D "$data" -l "$base/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$base -c max_connections=300 -c fsync=off" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$base -c max_connections=300 -c fsync=$fsync" \
     start >/dev/null || { tail -n 20 "$base/server.log" >&2; die "PostgreSQL did not start on 127.0.0.1:$port"; }
-  log "PostgreSQL started on 127.0.0.1:$port"
+  log "PostgreSQL started on 127.0.0.1:$port (fsync=$fsync)"
 fi
 printf 'jdbc:postgresql://127.0.0.1:%s/postgres\n' "$port"

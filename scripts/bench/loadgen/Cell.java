@@ -4,11 +4,12 @@ import java.util.Arrays;
 
 /**
  * One measured cell: a scenario at one concurrency, over all its rounds. CPU figures are ms per
- * request of each process (NaN: not measured; the peer is step-ca, measured only in (p)).
+ * request of each process (NaN: not measured; the peer is step-ca, measured only in (p); the database is a
+ * separate server's, measured only with {@code --db postgres}: an embedded H2 is inside the broker's figure).
  */
 record Cell(String scenario, String target, int concurrency, long ok, long errors, double seconds,
             double throughput, double p50Ms, double p99Ms, double brokerCpuMsPerReq, double vaultCpuMsPerReq,
-            double peerCpuMsPerReq, double loadgenCpuMsPerReq, double otherCores, String brokerThreads, String note,
+            double peerCpuMsPerReq, double databaseCpuMsPerReq, double loadgenCpuMsPerReq, double otherCores, String brokerThreads, String note,
             double[] roundRates, Warmup warmup) {
     /** (max - min) / mean of the rounds' throughput: how steady the cell was within this run. */
     double spread() {
@@ -21,7 +22,7 @@ record Cell(String scenario, String target, int concurrency, long ok, long error
 
     Cell withWarmup(Warmup w) {
         return new Cell(scenario, target, concurrency, ok, errors, seconds, throughput, p50Ms, p99Ms, brokerCpuMsPerReq,
-                vaultCpuMsPerReq, peerCpuMsPerReq, loadgenCpuMsPerReq, otherCores, brokerThreads, note, roundRates, w);
+                vaultCpuMsPerReq, peerCpuMsPerReq, databaseCpuMsPerReq, loadgenCpuMsPerReq, otherCores, brokerThreads, note, roundRates, w);
     }
 
     /**

@@ -9,18 +9,24 @@ import java.util.Map;
 
 import static loadgen.Util.read;
 
-/** CPU time (ms) used by the broker, Vault, the peer CA (step-ca, when it runs), this load generator, and the whole machine. */
+/**
+ * CPU time (ms) used by the broker, Vault, the peer CA (step-ca, when it runs), the broker's database server
+ * (PostgreSQL with {@code --db postgres}: its postmaster and every backend), this load generator, and the whole
+ * machine. A figure of -1 was not measured.
+ */
 final class Cpu {
     final double brokerMs;
     final double vaultMs;
     final double peerMs;
+    final double databaseMs;
     final double selfMs;
     final double machineMs;
 
-    Cpu(double brokerMs, double vaultMs, double peerMs, double selfMs, double machineMs) {
+    Cpu(double brokerMs, double vaultMs, double peerMs, double databaseMs, double selfMs, double machineMs) {
         this.brokerMs = brokerMs;
         this.vaultMs = vaultMs;
         this.peerMs = peerMs;
+        this.databaseMs = databaseMs;
         this.selfMs = selfMs;
         this.machineMs = machineMs;
     }
@@ -28,34 +34,70 @@ final class Cpu {
     /** {@code peerPid} 0: no peer process (its figure is then -1, "not measured"). */
     static Cpu snapshot(Env env, long peerPid) {
         return new Cpu(cpuMs(env.brokerPid(), env.clkTck()), env.vaultPid() > 0 ? cpuMs(env.vaultPid(), env.clkTck()) : -1,
-                peerPid > 0 ? cpuMs(peerPid, env.clkTck()) : -1, cpuMs(ProcessHandle.current().pid(), env.clkTck()),
-                machineBusyMs(env.clkTck()));
+                peerPid > 0 ? cpuMs(peerPid, env.clkTck()) : -1, env.databasePid() > 0 ? treeCpuMs(env.databasePid(), env.clkTck()) : -1,
+                cpuMs(ProcessHandle.current().pid(), env.clkTck()), machineBusyMs(env.clkTck()));
     }
 
     Cpu plus(Cpu o) {
         return new Cpu(brokerMs + o.brokerMs, vaultMs < 0 ? -1 : vaultMs + o.vaultMs, peerMs < 0 ? -1 : peerMs + o.peerMs,
-                selfMs + o.selfMs, machineMs + o.machineMs);
+                databaseMs < 0 ? -1 : databaseMs + o.databaseMs, selfMs + o.selfMs, machineMs + o.machineMs);
     }
 
     Cpu minus(Cpu o) {
         return new Cpu(brokerMs - o.brokerMs, vaultMs < 0 ? -1 : vaultMs - o.vaultMs, peerMs < 0 ? -1 : peerMs - o.peerMs,
-                selfMs - o.selfMs, machineMs - o.machineMs);
+                databaseMs < 0 ? -1 : databaseMs - o.databaseMs, selfMs - o.selfMs, machineMs - o.machineMs);
     }
 
     /** CPU the rest of the machine used (other engineers' builds, the OS): what makes a window noisy. */
     double otherMs() {
-        return Math.max(0, machineMs - brokerMs - Math.max(0, vaultMs) - Math.max(0, peerMs) - selfMs);
+        return Math.max(0, machineMs - brokerMs - Math.max(0, vaultMs) - Math.max(0, peerMs) - Math.max(0, databaseMs) - selfMs);
     }
 
     static double cpuMs(long pid, long clkTck) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields after "pid (comm) ": state=0 ... utime=11 stime=12 (stat fields 14 and 15)
+            String[] f = statFields(Path.of("/proc/" + pid + "/stat"));
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * CPU ms of a server that forks a process per connection (PostgreSQL): the parent's own time, the
+     * time of children it has reaped (stat fields cutime and cstime), and each live child's time.
+     */
+    static double treeCpuMs(long pid, long clkTck) {
+        double ms = 0;
+        try {
+            String[] f = statFields(Path.of("/proc/" + pid + "/stat"));
+            ms += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * 1000.0 / clkTck;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String[] f = statFields(p.resolve("stat"));
+                    if (Long.parseLong(f[1]) == pid) {
+                        ms += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck;
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended
+                }
+            }
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        return ms;
+    }
+
+    /** The fields after "pid (comm) " of a stat file: state=0, ppid=1, ..., utime=11, stime=12, cutime=13, cstime=14. */
+    private static String[] statFields(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        return s.substring(s.lastIndexOf(')') + 2).split(" ");
     }
 
     /**

@@ -226,7 +226,9 @@ final class Runner {
                     side.target(), c, cell.throughput(), cell.p50Ms(), cell.p99Ms(), cell.errors(), roundsOf(cell),
                     cell.note().isEmpty() ? "" : "  (" + cell.note() + ")");
             if (isBroker(cell.scenario())) {
-                log("      broker CPU %.2f ms/req by thread: %s", cell.brokerCpuMsPerReq(), cell.brokerThreads());
+                log("      broker CPU %.2f ms/req by thread: %s%s", cell.brokerCpuMsPerReq(), cell.brokerThreads(),
+                        Double.isNaN(cell.databaseCpuMsPerReq()) ? ""
+                                : String.format(Locale.ROOT, "; database server %.2f ms/req", cell.databaseCpuMsPerReq()));
             } else if (!Double.isNaN(cell.peerCpuMsPerReq())) {
                 log("      step-ca CPU %.2f ms/req", cell.peerCpuMsPerReq());
             }

@@ -59,6 +59,7 @@ record Window(long ok, long errors, double seconds, long[] latenciesNanos, Cpu c
         return new Cell(scenario, target, c, ok, errors, seconds, throughput(), p50, p99,
                 cpu == null ? Double.NaN : cpu.brokerMs / n, cpu == null || cpu.vaultMs < 0 ? Double.NaN : cpu.vaultMs / n,
                 cpu == null || cpu.peerMs < 0 ? Double.NaN : cpu.peerMs / n,
+                cpu == null || cpu.databaseMs < 0 ? Double.NaN : cpu.databaseMs / n,
                 cpu == null ? Double.NaN : cpu.selfMs / n, cpu == null ? Double.NaN : cpu.otherMs() / 1000 / seconds,
                 threadSummary(brokerThreads, n), note, roundRates, null);
     }
