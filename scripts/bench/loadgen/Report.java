@@ -385,6 +385,7 @@ final class Report {
             m.append("\n### Equivalent leaves\n\nOne leaf each of ").append(eq.path("compared").toString())
                     .append(", compared on issuer, subject, SAN, key usages and lifetime: ")
                     .append(eq.path("equivalent").asBoolean() ? "**equivalent**." : "**not equivalent**: " + eq.path("differences"))
+                    .append(eq.path("not_compared").isEmpty() ? "" : " Not compared (not run): " + eq.path("not_compared") + ".")
                     .append("\n\n| leaf | ");
             List<String> fields = new ArrayList<>();
             eq.path("leaves").elements().next().fieldNames().forEachRemaining(fields::add);

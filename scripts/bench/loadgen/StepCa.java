@@ -256,12 +256,15 @@ final class StepCa {
                 }
             }));
         }
+        // A run of fewer scenarios (--scenarios b,p) compares the leaves it has and names the others.
+        List<String> notRun = leaves.keySet().stream().filter(k -> !profiles.containsKey(k)).toList();
         run.equivalence.put("leaves", profiles);
         run.equivalence.put("compared", List.copyOf(profiles.keySet()));
-        run.equivalence.put("equivalent", profiles.size() == 3 && differences.isEmpty());
+        run.equivalence.put("not_compared", notRun);
+        run.equivalence.put("equivalent", profiles.size() >= 2 && differences.isEmpty());
         run.equivalence.put("differences", differences);
-        log("leaves of %s: %s", profiles.keySet(), differences.isEmpty() && profiles.size() == 3 ? "equivalent"
-                : "NOT equivalent or missing: " + differences);
+        log("leaves of %s: %s%s", profiles.keySet(), differences.isEmpty() ? "equivalent" : "NOT equivalent: " + differences,
+                notRun.isEmpty() ? "" : " (no leaf of " + notRun + ": not run)");
     }
 
     /** What the comparison looks at; the lifetime in minutes (backdating differs by seconds between issuers). */
