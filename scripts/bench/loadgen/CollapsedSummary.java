@@ -74,11 +74,9 @@ final class CollapsedSummary {
 
     static String libraryOf(List<String> stack, String thread) {
         for (int i = stack.size() - 1; i >= 0; i--) {
-            String f = javaName(stack.get(i));
-            for (String[] lib : JfrSummary.LIBRARIES) {
-                if (f.startsWith(lib[0])) {
-                    return lib[1];
-                }
+            String lib = JfrSummary.library(javaName(stack.get(i)));
+            if (lib != null) {
+                return lib;
             }
         }
         if (thread.startsWith("VM Thread") || thread.startsWith("GC ")) {

@@ -96,8 +96,11 @@ final class Cpu {
 
     /** The fields after "pid (comm) " of a stat file: state=0, ppid=1, ..., utime=11, stime=12, cutime=13, cstime=14. */
     private static String[] statFields(Path stat) throws IOException {
-        String s = Files.readString(stat);
-        return s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return fieldsAfterComm(Files.readString(stat));
+    }
+
+    private static String[] fieldsAfterComm(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /**
@@ -112,7 +115,7 @@ final class Cpu {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String[] f = fieldsAfterComm(stat);
                     out.put(t.getFileName() + " " + comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / clkTck);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended

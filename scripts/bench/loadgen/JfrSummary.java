@@ -137,14 +137,22 @@ final class JfrSummary {
 
     static String libraryOf(List<RecordedFrame> frames) {
         for (RecordedFrame f : frames) {
-            String cls = f.getMethod().getType().getName();
-            for (String[] lib : LIBRARIES) {
-                if (cls.startsWith(lib[0])) {
-                    return lib[1];
-                }
+            String lib = library(f.getMethod().getType().getName());
+            if (lib != null) {
+                return lib;
             }
         }
         return "JDK (other)";
+    }
+
+    /** The known library a class belongs to ({@link #LIBRARIES}), or null. */
+    static String library(String className) {
+        for (String[] lib : LIBRARIES) {
+            if (className.startsWith(lib[0])) {
+                return lib[1];
+            }
+        }
+        return null;
     }
 
     /** The first frame outside the JDK's concurrency/lang plumbing: who waited, or who allocated. */
