@@ -27,7 +27,8 @@ public final class Main {
             return;
         }
         if (args.length >= 2 && args[0].equals("render")) {
-            String md = Report.render(Util.JSON.readTree(Path.of(args[1]).toFile()));
+            Path json = Path.of(args[1]);
+            String md = Report.render(Util.JSON.readTree(json.toFile()), json.getFileName().toString());
             if (args.length > 2) {
                 Files.writeString(Path.of(args[2]), md);
             } else {
